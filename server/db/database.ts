@@ -1,0 +1,147 @@
+/**
+ * The one way the server touches its data: a unit of work in a transaction,
+ * as the app role, with the tenant and user context set so RLS applies.
+ *
+ * The context goes out in the same round trip as BEGIN: one simple-protocol
+ * message "BEGIN; SELECT set_config('app.tenant', …, true), …". The values are
+ * validated UUIDs and escaped as literals, so nothing user-supplied can reach
+ * that statement. `true` makes the settings transaction-local: when the
+ * connection goes back to the pool, no context survives into the next request.
+ */
+import pg from 'pg';
+
+export interface DbContext {
+  /** The tenant whose rows are visible; null sees no tenant-bound rows. */
+  tenantId: string | null;
+  /** The acting user, for policies and triggers that need it. */
+  userId: string | null;
+}
+
+export interface Tx {
+  /** Runs one parameterised statement and returns its rows. */
+  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Exactly one row, or throws. */
+  one<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R>;
+  /** The first row, or undefined. */
+  maybeOne<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R | undefined>;
+  /** Rows affected by the last statement of this call. */
+  execute(text: string, params?: readonly unknown[]): Promise<number>;
+}
+
+export interface TransactionOptions {
+  readOnly?: boolean;
+}
+
+export interface DatabaseOptions {
+  connectionString: string;
+  poolMax: number;
+  applicationName?: string;
+  statementTimeoutMs?: number;
+  /** Called with each transaction's duration, for metrics. */
+  onTransaction?: (seconds: number, outcome: 'commit' | 'rollback') => void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class ContextError extends Error {
+  constructor(field: string, value: unknown) {
+    super(`${field} must be a UUID or null, got ${JSON.stringify(value)}`);
+    this.name = 'ContextError';
+  }
+}
+
+export class Database {
+  readonly pool: pg.Pool;
+  private readonly onTransaction: DatabaseOptions['onTransaction'];
+
+  constructor(options: DatabaseOptions) {
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolMax,
+      application_name: options.applicationName ?? 'talemo-server',
+      statement_timeout: options.statementTimeoutMs ?? 30_000,
+      idle_in_transaction_session_timeout: 60_000,
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle client losing its connection must not crash the process; the
+    // pool drops it and the next checkout gets a fresh one.
+    this.pool.on('error', () => {});
+    this.onTransaction = options.onTransaction;
+  }
+
+  /**
+   * Runs `work` in one transaction under the given tenant/user context. Commits
+   * when it resolves, rolls back when it throws (and rethrows).
+   */
+  async transaction<T>(context: DbContext, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const begin = beginStatement(context, options);
+    const started = performance.now();
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(begin);
+      const result = await work(wrap(client));
+      await client.query('COMMIT');
+      this.onTransaction?.((performance.now() - started) / 1000, 'commit');
+      return result;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError as Error;
+      }
+      this.onTransaction?.((performance.now() - started) / 1000, 'rollback');
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Cheap liveness probe of the pool's database. */
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  stats(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function beginStatement(context: DbContext, options: TransactionOptions): string {
+  const tenant = contextLiteral('tenantId', context.tenantId);
+  const user = contextLiteral('userId', context.userId);
+  const mode = options.readOnly ? ' READ ONLY' : '';
+  return `BEGIN${mode}; SELECT set_config('app.tenant', ${tenant}, true), set_config('app.user', ${user}, true)`;
+}
+
+function contextLiteral(field: string, value: string | null): string {
+  if (value === null) return "''";
+  if (typeof value !== 'string' || !UUID.test(value)) throw new ContextError(field, value);
+  return `'${value.toLowerCase()}'`;
+}
+
+function wrap(client: pg.PoolClient): Tx {
+  const run = async <R extends object>(text: string, params?: readonly unknown[]) =>
+    client.query<R>({ text, values: params as unknown[] | undefined });
+  return {
+    async query<R extends object>(text: string, params?: readonly unknown[]) {
+      return (await run<R>(text, params)).rows;
+    },
+    async one<R extends object>(text: string, params?: readonly unknown[]) {
+      const { rows } = await run<R>(text, params);
+      if (rows.length !== 1) throw new Error(`expected exactly one row, got ${rows.length}`);
+      return rows[0]!;
+    },
+    async maybeOne<R extends object>(text: string, params?: readonly unknown[]) {
+      const { rows } = await run<R>(text, params);
+      return rows[0] as R | undefined;
+    },
+    async execute(text: string, params?: readonly unknown[]) {
+      return (await run(text, params)).rowCount ?? 0;
+    },
+  };
+}

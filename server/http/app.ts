@@ -1,0 +1,87 @@
+/**
+ * Builds the Hono application: cross-cutting middleware, then each feature's
+ * routes. Nothing here listens on a port (see server.ts), so tests call
+ * `app.request()` directly.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Config } from '../config.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { AppEnv } from './app-env.ts';
+import { failure } from './envelope.ts';
+import { errorHandler } from './error-handler.ts';
+import { healthRoutes, type HealthDeps } from './health-routes.ts';
+import { HttpError } from './http-error.ts';
+import { requestLog } from './request-log.ts';
+import { validationHook } from './validation.ts';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  health: Omit<HealthDeps, 'metrics'>;
+}
+
+/** Response headers a browser may read cross-origin (the sync protocol's among them). */
+export const EXPOSED_HEADERS = ['X-Request-ID', 'Retry-After', 'electric-handle', 'electric-offset', 'electric-schema', 'electric-cursor', 'electric-up-to-date'];
+
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const { config } = deps;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(requestId({ headerName: 'X-Request-ID', limitLength: 128 }));
+  app.use(requestLog(deps.logger, deps.metrics));
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+      },
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: config.publicUrl.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : false,
+    }),
+  );
+  if (config.corsOrigins.length > 0) {
+    app.use(
+      '/api/*',
+      cors({
+        origin: config.corsOrigins,
+        credentials: true,
+        allowHeaders: ['Authorization', 'Content-Type', 'X-Request-ID'],
+        allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        exposeHeaders: EXPOSED_HEADERS,
+        maxAge: 600,
+      }),
+    );
+  }
+  // JSON bodies are capped here; upload routes read multipart or raw bodies
+  // under their own, policy-driven limit.
+  app.use('/api/*', async (c, next) => {
+    const type = c.req.header('content-type') ?? '';
+    if (type.startsWith('multipart/form-data') || type.startsWith('application/octet-stream')) return next();
+    return bodyLimit({
+      maxSize: config.maxJsonBodyBytes,
+      onError: () => {
+        throw HttpError.payloadTooLarge(config.maxJsonBodyBytes);
+      },
+    })(c, next);
+  });
+
+  app.route('/', healthRoutes({ metrics: deps.metrics, ...deps.health }));
+
+  app.notFound((c) => c.json(failure(`No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.onError(errorHandler({ exposeStack: !config.isProduction }));
+  return app;
+}

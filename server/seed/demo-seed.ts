@@ -1,0 +1,168 @@
+/**
+ * Seeds the demo on the very first start: a family, a school, the default
+ * profiles and policies, tags and a few published stories. It runs in one
+ * transaction together with clearing the "first start" marker, so it happens
+ * exactly once, or not at all, and never half.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { DEFAULT_PROFILES, type DefaultProfile } from '../../shapes/permissions.ts';
+import { policyDefaults, type Plan } from '../../shapes/policies.ts';
+import { hashPassword } from '../auth/password.ts';
+import { DEMO_TAGS, FAMILY_STORIES, SCHOOL_STORIES, type DemoStory } from './demo-content.ts';
+
+export interface DemoAccount {
+  tenant: string;
+  name: string;
+  profile: string;
+  /** Absent for kids, who sign in through device pairing. */
+  email?: string;
+  password?: string;
+}
+
+type ProfileKey = keyof typeof DEFAULT_PROFILES;
+
+interface DemoMember {
+  name: string;
+  profile: ProfileKey;
+  kind: 'adult' | 'kid';
+  email?: string;
+  avatar: string;
+}
+
+interface DemoTenant {
+  name: string;
+  type: 'family' | 'institution';
+  plan: Plan;
+  members: DemoMember[];
+  stories: DemoStory[];
+}
+
+const TENANTS: DemoTenant[] = [
+  {
+    name: 'The Martin Family',
+    type: 'family',
+    plan: 'free',
+    members: [
+      { name: 'Camille Martin', profile: 'tenantAdmin', kind: 'adult', email: 'camille@example.com', avatar: 'owl' },
+      { name: 'Alex Martin', profile: 'parentCreator', kind: 'adult', email: 'alex@example.com', avatar: 'bear' },
+      { name: 'Léa', profile: 'kidsListenOnly', kind: 'kid', avatar: 'fox' },
+      { name: 'Noé', profile: 'kidsListenOnly', kind: 'kid', avatar: 'turtle' },
+    ],
+    stories: FAMILY_STORIES,
+  },
+  {
+    name: 'Les Tilleuls Primary School',
+    type: 'institution',
+    plan: 'institution',
+    members: [
+      { name: 'Ms Dubois', profile: 'tenantAdmin', kind: 'adult', email: 'dubois@example.com', avatar: 'heron' },
+      { name: 'Sam', profile: 'kidsListenOnly', kind: 'kid', avatar: 'otter' },
+    ],
+    stories: SCHOOL_STORIES,
+  },
+];
+
+/**
+ * Seeds when this is the first start and seeding is enabled. Returns the demo
+ * accounts it created, or null when this was not the first start (or seeding
+ * is off, in which case the first-start marker is cleared all the same).
+ */
+export async function seedDemoOnFirstStart(ownerUrl: string, enabled: boolean): Promise<DemoAccount[] | null> {
+  const client = new pg.Client({ connectionString: ownerUrl, application_name: 'talemo-seed' });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const marker = await client.query(`SELECT 1 FROM instance_meta WHERE key = 'first_start_pending' FOR UPDATE`);
+    if (marker.rowCount === 0) {
+      await client.query('ROLLBACK');
+      return null;
+    }
+    const accounts = enabled ? await seed(client) : null;
+    await client.query(`DELETE FROM instance_meta WHERE key = 'first_start_pending'`);
+    await client.query(
+      `INSERT INTO instance_meta (key, value) VALUES ('demo_seeded', $1::jsonb)
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [JSON.stringify({ seeded: enabled, at: new Date().toISOString() })],
+    );
+    await client.query('COMMIT');
+    return accounts;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+async function seed(client: pg.Client): Promise<DemoAccount[]> {
+  const tagIds = new Map<string, string>();
+  for (const tag of DEMO_TAGS) {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO tags (name, slug, category) VALUES ($1, $2, $3)
+       ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+      [tag.name, tag.slug, tag.category],
+    );
+    tagIds.set(tag.slug, rows[0]!.id);
+  }
+
+  const accounts: DemoAccount[] = [];
+  for (const tenant of TENANTS) accounts.push(...(await seedTenant(client, tenant, tagIds)));
+  return accounts;
+}
+
+async function seedTenant(client: pg.Client, tenant: DemoTenant, tagIds: Map<string, string>): Promise<DemoAccount[]> {
+  const tenantId = (await client.query<{ id: string }>('SELECT gen_random_uuid() AS id')).rows[0]!.id;
+  // The owner obeys RLS too (FORCE), so it works inside the tenant's context.
+  await client.query(`SELECT set_config('app.tenant', $1, true)`, [tenantId]);
+  await client.query('INSERT INTO tenants (id, name, type) VALUES ($1, $2, $3)', [tenantId, tenant.name, tenant.type]);
+
+  const profileIds = {} as Record<ProfileKey, string>;
+  for (const [key, profile] of Object.entries(DEFAULT_PROFILES) as [ProfileKey, DefaultProfile][]) {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO profiles (tenant_id, name, description, permissions, is_default) VALUES ($1, $2, $3, $4, true) RETURNING id`,
+      [tenantId, profile.name, profile.description, JSON.stringify(profile.permissions)],
+    );
+    profileIds[key] = rows[0]!.id;
+  }
+
+  for (const [key, value] of Object.entries(policyDefaults(tenant.plan))) {
+    await client.query('INSERT INTO tenant_policies (tenant_id, key, value) VALUES ($1, $2, $3)', [tenantId, key, JSON.stringify(value)]);
+  }
+
+  const accounts: DemoAccount[] = [];
+  let adminId: string | undefined;
+  for (const member of tenant.members) {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO users (tenant_id, profile_id, kind, email, display_name, avatar) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [tenantId, profileIds[member.profile], member.kind, member.email ?? null, member.name, member.avatar],
+    );
+    const userId = rows[0]!.id;
+    adminId ??= member.profile === 'tenantAdmin' ? userId : undefined;
+    const account: DemoAccount = { tenant: tenant.name, name: member.name, profile: DEFAULT_PROFILES[member.profile].name };
+    if (member.email) {
+      const password = randomBytes(9).toString('base64url');
+      await client.query('INSERT INTO user_credentials (user_id, tenant_id, password_hash) VALUES ($1, $2, $3)', [userId, tenantId, await hashPassword(password)]);
+      Object.assign(account, { email: member.email, password });
+    }
+    accounts.push(account);
+  }
+
+  await client.query(
+    `INSERT INTO subscriptions (tenant_id, user_id, plan, status, payment_provider) VALUES ($1, $2, $3, 'active', 'none')`,
+    [tenantId, adminId ?? null, tenant.plan],
+  );
+
+  for (const story of tenant.stories) {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO stories (tenant_id, title, description, content, language, age_range, visibility, is_published,
+                            moderation_status, created_by, published_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, true, 'approved', $8, now()) RETURNING id`,
+      [tenantId, story.title, story.description, story.content, story.language, story.ageRange, story.visibility, adminId ?? null],
+    );
+    for (const slug of story.tags) {
+      await client.query('INSERT INTO story_tags (tenant_id, story_id, tag_id) VALUES ($1, $2, $3)', [tenantId, rows[0]!.id, tagIds.get(slug)]);
+    }
+  }
+  return accounts;
+}
