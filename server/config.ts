@@ -43,6 +43,7 @@ const envSchema = z.object({
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(z.string().url('each origin must be a URL like https://app.example.com'))),
   MAX_JSON_BODY_BYTES: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1024, 'must be at least 1024').default(1_048_576),
+  TRUST_PROXY: flag.default(false),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').default(10_000),
 });
@@ -68,6 +69,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   corsOrigins: string[];
   maxJsonBodyBytes: number;
+  /** Believe X-Forwarded-For (only behind our own load balancer). */
+  trustProxy: boolean;
   /** When set, /metrics requires it as a bearer token. */
   metricsToken: string | undefined;
   shutdownTimeoutMs: number;
@@ -110,6 +113,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
     maxJsonBodyBytes: e.MAX_JSON_BODY_BYTES,
+    trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };

@@ -1,16 +1,18 @@
 /**
- * Loads the Viewer for a user inside their tenant's RLS context: the user,
- * their profile's permissions, the tenant's effective policies and plan.
- * Returns undefined when the user is missing or deactivated.
+ * Builds the Viewer — the signed-in user with their profile's permissions,
+ * the tenant's effective policies and plan — from one database row, whether
+ * that row came from the session lookup or from a tenant-scoped query.
  */
 import { readPermissions } from '../../shapes/permissions.ts';
 import { effectivePolicies, PLANS, type Plan } from '../../shapes/policies.ts';
 import type { Viewer } from '../../shapes/viewer.ts';
 import type { Tx } from '../db/database.ts';
 
-interface ViewerRow {
+export interface ViewerRow {
+  tenant_id: string;
+  user_id: string;
   tenant_type: 'family' | 'institution';
-  kind: 'adult' | 'kid';
+  user_kind: 'adult' | 'kid';
   display_name: string;
   is_active: boolean;
   profile_id: string;
@@ -20,10 +22,29 @@ interface ViewerRow {
   policies: Array<{ key: string; value: unknown }>;
 }
 
-/** Must run in a transaction whose context is `tenantId`. */
+/** The viewer for an active user; undefined when the user is deactivated. */
+export function viewerFromRow(row: ViewerRow): Viewer | undefined {
+  if (!row.is_active) return undefined;
+  const plan: Plan = (PLANS as readonly string[]).includes(row.plan ?? '') ? (row.plan as Plan) : 'free';
+  return {
+    tenantId: row.tenant_id,
+    tenantType: row.tenant_type,
+    userId: row.user_id,
+    kind: row.user_kind,
+    displayName: row.display_name,
+    profileId: row.profile_id,
+    profileName: row.profile_name,
+    permissions: readPermissions(row.permissions),
+    policies: effectivePolicies(plan, row.policies),
+    plan,
+  };
+}
+
+/** Loads a user's Viewer. Must run in a transaction whose context is `tenantId`. */
 export async function loadViewer(tx: Tx, tenantId: string, userId: string): Promise<Viewer | undefined> {
   const row = await tx.maybeOne<ViewerRow>(
-    `SELECT t.type AS tenant_type, u.kind, u.display_name, u.is_active, p.id AS profile_id, p.name AS profile_name, p.permissions,
+    `SELECT u.tenant_id, u.id AS user_id, t.type AS tenant_type, u.kind AS user_kind, u.display_name, u.is_active,
+            p.id AS profile_id, p.name AS profile_name, p.permissions,
             (SELECT s.plan FROM subscriptions s WHERE s.tenant_id = t.id AND s.status IN ('active', 'trialing', 'past_due')
               ORDER BY s.start_date DESC LIMIT 1) AS plan,
             coalesce((SELECT jsonb_agg(jsonb_build_object('key', tp.key, 'value', tp.value)) FROM tenant_policies tp WHERE tp.tenant_id = t.id), '[]') AS policies
@@ -33,18 +54,5 @@ export async function loadViewer(tx: Tx, tenantId: string, userId: string): Prom
      WHERE u.tenant_id = $1 AND u.id = $2`,
     [tenantId, userId],
   );
-  if (!row || !row.is_active) return undefined;
-  const plan: Plan = (PLANS as readonly string[]).includes(row.plan ?? '') ? (row.plan as Plan) : 'free';
-  return {
-    tenantId,
-    tenantType: row.tenant_type,
-    userId,
-    kind: row.kind,
-    displayName: row.display_name,
-    profileId: row.profile_id,
-    profileName: row.profile_name,
-    permissions: readPermissions(row.permissions),
-    policies: effectivePolicies(plan, row.policies),
-    plan,
-  };
+  return row ? viewerFromRow(row) : undefined;
 }

@@ -8,7 +8,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { authenticate } from '../auth/authenticate.ts';
 import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { AppEnv } from './app-env.ts';
@@ -23,6 +25,7 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   metrics: Metrics;
+  db: Database;
   health: Omit<HealthDeps, 'metrics'>;
 }
 
@@ -79,7 +82,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     })(c, next);
   });
 
+  app.use('/api/*', authenticate({ db: deps.db, publicUrl: config.publicUrl, trustedOrigins: config.corsOrigins }));
+
   app.route('/', healthRoutes({ metrics: deps.metrics, ...deps.health }));
+  // Feature routes are mounted here, one line each.
 
   app.notFound((c) => c.json(failure(`No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError(errorHandler({ exposeStack: !config.isProduction }));

@@ -6,8 +6,7 @@
 import type { Config } from '../config.ts';
 import { bootstrapDatabase, describeConnectError, safeLocation } from '../db/bootstrap.ts';
 import { Database } from '../db/database.ts';
-import { expectedMigrations, migrate, MIGRATIONS_TABLE } from '../db/migrate.ts';
-import type { ReadinessCheck } from '../http/health-routes.ts';
+import { migrate } from '../db/migrate.ts';
 import { createApp } from '../http/app.ts';
 import { listen, type HttpServer } from '../http/server.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -16,6 +15,7 @@ import { seedDemoOnFirstStart, type DemoAccount } from '../seed/demo-seed.ts';
 import { loadOrCreateSecret, openDataDir, type DataDir } from './data-dir.ts';
 import { deriveSecret } from './derived-secret.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+import { readinessChecks } from './readiness.ts';
 
 export interface RunningTalemo {
   url: string;
@@ -75,12 +75,12 @@ export async function startTalemo(config: Config, logger: Logger): Promise<Runni
     });
     stack.push({ name: 'database pool', stop: () => db.close() });
 
-    const expected = expectedMigrations();
-    const readiness = async (): Promise<ReadinessCheck[]> => [await databaseCheck(db), await migrationsCheck(db, expected)];
+    const readiness = readinessChecks(db);
     const app = createApp({
       config,
       logger,
       metrics,
+      db,
       health: {
         readiness,
         metricsToken: config.metricsToken,
@@ -107,26 +107,5 @@ export async function startTalemo(config: Config, logger: Logger): Promise<Runni
   } catch (err) {
     await stopAll();
     throw err;
-  }
-}
-
-async function databaseCheck(db: Database): Promise<ReadinessCheck> {
-  try {
-    await db.ping();
-    return { name: 'database', ok: true };
-  } catch (err) {
-    return { name: 'database', ok: false, detail: (err as Error).message };
-  }
-}
-
-async function migrationsCheck(db: Database, expected: string[]): Promise<ReadinessCheck> {
-  try {
-    const { rows } = await db.pool.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE}`);
-    const applied = new Set(rows.map((r) => r.name));
-    const missing = expected.filter((name) => !applied.has(name));
-    if (missing.length > 0) return { name: 'migrations', ok: false, detail: `not applied: ${missing.join(', ')}` };
-    return { name: 'migrations', ok: true, detail: `${expected.length} applied` };
-  } catch (err) {
-    return { name: 'migrations', ok: false, detail: (err as Error).message };
   }
 }
