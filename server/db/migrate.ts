@@ -26,6 +26,8 @@ export async function migrate(ownerUrl: string, log: (message: string) => void =
       dir: MIGRATIONS_DIR,
       direction: 'up',
       migrationsTable: MIGRATIONS_TABLE,
+      // Only NNN_name.sql files are migrations (the folder also has a README).
+      ignorePattern: '(?!\\d{3}_[a-z0-9_]+\\.sql$).*',
       checkOrder: true,
       singleTransaction: true,
       log,

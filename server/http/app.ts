@@ -26,7 +26,7 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   db: Database;
-  health: Omit<HealthDeps, 'metrics'>;
+  health: Omit<HealthDeps, 'metrics' | 'metricsToken'>;
 }
 
 /** Response headers a browser may read cross-origin (the sync protocol's among them). */
@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.use('/api/*', authenticate({ db: deps.db, publicUrl: config.publicUrl, trustedOrigins: config.corsOrigins }));
 
-  app.route('/', healthRoutes({ metrics: deps.metrics, ...deps.health }));
+  app.route('/', healthRoutes({ metrics: deps.metrics, metricsToken: config.metricsToken, ...deps.health }));
   // Feature routes are mounted here, one line each.
 
   app.notFound((c) => c.json(failure(`No route for ${c.req.method} ${c.req.path}.`), 404));

@@ -108,16 +108,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   }
 
+  // The package's stop() waits for an 'exit' event that never comes when
+  // Postgres has already gone (failed start, crash), so only ask a live one.
+  const stopIfRunning = async () => {
+    if (postmasterPid(dir) === undefined) return;
+    await withTimeout(pg.stop(), 30_000, 'Postgres did not stop within 30 s').catch(() => {});
+  };
+
   try {
     await withTimeout(pg.start(), 60_000, 'Postgres did not become ready within 60 s');
   } catch (err) {
-    await pg.stop().catch(() => {});
+    await stopIfRunning();
     throw explainStartFailure(err, recent, dir, port);
   }
 
   // A safety net for paths that end the process without our shutdown
   // (process.exit after a fatal error): stop() signals Postgres synchronously.
-  const onExit = () => void pg.stop();
+  const onExit = () => {
+    if (postmasterPid(dir) !== undefined) void pg.stop();
+  };
   process.once('exit', onExit);
 
   return {
@@ -126,7 +135,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     initialised,
     async stop() {
       process.removeListener('exit', onExit);
-      await pg.stop();
+      await stopIfRunning();
     },
   };
 }
@@ -134,7 +143,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 type ClusterState = 'empty' | 'ready' | 'stale-lock';
 
 /** Refuses directories that are not a Postgres 18 cluster, without touching them. */
-function inspectClusterDir(dir: string): ClusterState {
+export function inspectClusterDir(dir: string): ClusterState {
   if (!fs.existsSync(dir)) return 'empty';
   const entries = fs.readdirSync(dir);
   if (entries.length === 0) return 'empty';
@@ -166,8 +175,8 @@ function inspectClusterDir(dir: string): ClusterState {
  * the same directory (refuse), or a stale file (Postgres itself handles it).
  */
 async function stopOrphanedPostmaster(dir: string, log: (line: string) => void): Promise<void> {
-  const pid = Number.parseInt(fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const pid = postmasterPid(dir);
+  if (pid === undefined) return;
   const cmdline = readCmdline(pid);
   if (!cmdline.includes('postgres') || !cmdline.includes(dir)) return;
   const parent = readParentPid(pid);
@@ -183,6 +192,16 @@ async function stopOrphanedPostmaster(dir: string, log: (line: string) => void):
   while (isAlive(pid)) {
     if (Date.now() > deadline) throw new StartupError(`Postgres PID ${pid}, left running by an earlier Talemo, did not stop within 15 s.`, `Stop it by hand (kill ${pid}) and start again.`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The live postmaster's PID for `dir`, if one is running. */
+function postmasterPid(dir: string): number | undefined {
+  try {
+    const pid = Number.parseInt(fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -14,7 +14,7 @@ import { createMetrics } from '../observability/metrics.ts';
 import { seedDemoOnFirstStart, type DemoAccount } from '../seed/demo-seed.ts';
 import { loadOrCreateSecret, openDataDir, type DataDir } from './data-dir.ts';
 import { deriveSecret } from './derived-secret.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+import { inspectClusterDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { readinessChecks } from './readiness.ts';
 
 export interface RunningTalemo {
@@ -43,6 +43,8 @@ export async function startTalemo(config: Config, logger: Logger): Promise<Runni
 
   try {
     const dataDir = openDataDir(config.dataDir);
+    // Refuse a foreign or damaged cluster before writing anything (the secret included).
+    if (!config.databaseUrl) inspectClusterDir(dataDir.postgres);
     const secret = loadOrCreateSecret(dataDir, config.secret);
 
     let adminUrl = config.databaseUrl;
@@ -83,7 +85,6 @@ export async function startTalemo(config: Config, logger: Logger): Promise<Runni
       db,
       health: {
         readiness,
-        metricsToken: config.metricsToken,
         beforeScrape: () => {
           const s = db.stats();
           metrics.dbPool.set({ state: 'total' }, s.total);
