@@ -2,12 +2,16 @@
  * The one way the server touches its data: a unit of work in a transaction,
  * as the app role, with the tenant and user context set so RLS applies.
  *
- * The context goes out in the same round trip as BEGIN: one simple-protocol
- * message "BEGIN; SELECT set_config('app.tenant', …, true), …". The values are
- * validated UUIDs and escaped as literals, so nothing user-supplied can reach
- * that statement. `true` makes the settings transaction-local: when the
- * connection goes back to the pool, no context survives into the next request.
+ * The context goes out in the same round trip as the first statement: the
+ * connections run in pg's pipeline mode, so BEGIN and "SELECT set_config(
+ * 'app.tenant', $1, true), …" are written and, without waiting for answers,
+ * the unit's first query follows it on the wire. A one-query unit costs two
+ * round trips (BEGIN+context+query, then COMMIT). The context goes as bind
+ * parameters of a prepared statement and must be UUIDs (or null). `true`
+ * makes the settings transaction-local: when the connection goes back to the
+ * pool, no context survives into the next request.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 export interface DbContext {
@@ -62,6 +66,7 @@ export class Database {
       statement_timeout: options.statementTimeoutMs ?? 30_000,
       idle_in_transaction_session_timeout: 60_000,
       connectionTimeoutMillis: 10_000,
+      pipeline: true,
     });
     // An idle client losing its connection must not crash the process; the
     // pool drops it and the next checkout gets a fresh one.
@@ -74,13 +79,18 @@ export class Database {
    * when it resolves, rolls back when it throws (and rethrows).
    */
   async transaction<T>(context: DbContext, work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const begin = beginStatement(context, options);
+    const values = contextValues(context);
     const started = performance.now();
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query(begin);
+      const began = Promise.all([
+        client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN'),
+        client.query({ name: 'talemo_set_context', text: SET_CONTEXT, values }),
+      ]);
+      began.catch(() => {}); // its failure also fails the work's first query; reported below
       const result = await work(wrap(client));
+      await began;
       await client.query('COMMIT');
       this.onTransaction?.((performance.now() - started) / 1000, 'commit');
       return result;
@@ -111,22 +121,32 @@ export class Database {
   }
 }
 
-function beginStatement(context: DbContext, options: TransactionOptions): string {
-  const tenant = contextLiteral('tenantId', context.tenantId);
-  const user = contextLiteral('userId', context.userId);
-  const mode = options.readOnly ? ' READ ONLY' : '';
-  return `BEGIN${mode}; SELECT set_config('app.tenant', ${tenant}, true), set_config('app.user', ${user}, true)`;
+const SET_CONTEXT = "SELECT set_config('app.tenant', $1, true), set_config('app.user', $2, true)";
+
+function contextValues(context: DbContext): [string, string] {
+  return [contextValue('tenantId', context.tenantId), contextValue('userId', context.userId)];
 }
 
-function contextLiteral(field: string, value: string | null): string {
-  if (value === null) return "''";
+function contextValue(field: string, value: string | null): string {
+  if (value === null) return '';
   if (typeof value !== 'string' || !UUID.test(value)) throw new ContextError(field, value);
-  return `'${value.toLowerCase()}'`;
+  return value.toLowerCase();
+}
+
+const names = new Map<string, string>();
+/** A stable prepared-statement name per SQL text, so each connection parses and plans it once. */
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `t${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    if (names.size < 5000) names.set(text, name);
+  }
+  return name;
 }
 
 function wrap(client: pg.PoolClient): Tx {
   const run = async <R extends object>(text: string, params?: readonly unknown[]) =>
-    client.query<R>({ text, values: params as unknown[] | undefined });
+    client.query<R>({ text, values: params as unknown[] | undefined, name: statementName(text) });
   return {
     async query<R extends object>(text: string, params?: readonly unknown[]) {
       return (await run<R>(text, params)).rows;
