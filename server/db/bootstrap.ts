@@ -7,12 +7,14 @@
 import pg from 'pg';
 import { deriveSecret } from '../platform/derived-secret.ts';
 import { StartupError } from '../platform/startup-error.ts';
-import { ROLES, ROLE_ATTRIBUTES, type RoleName } from './roles.ts';
+import { QUEUE_SCHEMA, ROLES, ROLE_ATTRIBUTES, type RoleName } from './roles.ts';
 
 export interface DatabaseUrls {
   owner: string;
   app: string;
   replication: string;
+  /** BullMQ's PostgreSQL backend. */
+  queue: string;
   /** The database name Talemo uses. */
   database: string;
 }
@@ -43,7 +45,10 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
     if (options.createDatabase) await ensureDatabase(admin, options.createDatabase);
     const db = admin.escapeIdentifier(database);
     await admin.query(`GRANT CONNECT, CREATE, TEMPORARY ON DATABASE ${db} TO ${ROLES.owner}`);
-    await admin.query(`GRANT CONNECT ON DATABASE ${db} TO ${ROLES.app}, ${ROLES.replication}`);
+    await admin.query(`GRANT CONNECT ON DATABASE ${db} TO ${ROLES.app}, ${ROLES.replication}, ${ROLES.queue}`);
+    // BullMQ's migrator runs CREATE SCHEMA IF NOT EXISTS, which checks this
+    // privilege even when its schema exists.
+    await admin.query(`GRANT CREATE ON DATABASE ${db} TO ${ROLES.queue}`);
     // The owner hands security-definer functions to the privileged role.
     await admin.query(`GRANT ${ROLES.privileged} TO ${ROLES.owner}`);
   } finally {
@@ -55,6 +60,9 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
   const target = await connect(targetUrl, `the ${database} database`);
   try {
     await target.query(`GRANT USAGE, CREATE ON SCHEMA public TO ${ROLES.owner}, ${ROLES.privileged}`);
+    await target.query(`CREATE SCHEMA IF NOT EXISTS ${QUEUE_SCHEMA} AUTHORIZATION ${ROLES.queue}`).catch((err) => {
+      if ((err as { code?: string }).code !== '42P06') throw err; // created meanwhile by another starter
+    });
   } finally {
     await target.end();
   }
@@ -65,7 +73,7 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
     url.password = rolePassword(options.secret, role);
     return url.toString();
   };
-  return { owner: urlFor(ROLES.owner), app: urlFor(ROLES.app), replication: urlFor(ROLES.replication), database };
+  return { owner: urlFor(ROLES.owner), app: urlFor(ROLES.app), replication: urlFor(ROLES.replication), queue: urlFor(ROLES.queue), database };
 }
 
 async function connect(url: string, what: string): Promise<pg.Client> {

@@ -97,4 +97,15 @@ describe('roles', () => {
     );
     expect(rows[0]).toEqual({ creds: false, sessions: false, stories: true });
   });
+
+  it('the queue role owns only the bullmq schema and cannot read tenant data', async () => {
+    const { rows } = await adminQuery(
+      `SELECT has_table_privilege('${ROLES.queue}', 'stories', 'SELECT') AS stories,
+              has_table_privilege('${ROLES.queue}', 'users', 'SELECT') AS users,
+              (SELECT rolbypassrls FROM pg_roles WHERE rolname = '${ROLES.queue}') AS bypass,
+              (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'bullmq') AS queue_schema_owner`,
+      cluster().template,
+    );
+    expect(rows[0]).toEqual({ stories: false, users: false, bypass: false, queue_schema_owner: ROLES.queue });
+  });
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { bootstrapDatabase } from '../../server/db/bootstrap.ts';
 import { migrate } from '../../server/db/migrate.ts';
+import { migrateQueueSchema } from '../../server/queue/queue-backend.ts';
 import { startEmbeddedPostgres } from '../../server/platform/embedded-postgres.ts';
 import { freePort } from './free-port.ts';
 
@@ -37,6 +38,7 @@ export default async function setup(project: TestProject) {
   const pg = await startEmbeddedPostgres({ dir: path.join(root, 'postgres'), port, superuserPassword: secret, unsafeFast: true });
   const urls = await bootstrapDatabase({ adminUrl: pg.superuserUrl, secret, createDatabase: TEMPLATE_DB });
   await migrate(urls.owner);
+  await migrateQueueSchema(urls.queue);
 
   project.provide('talemoPg', { adminUrl: pg.superuserUrl, secret, template: TEMPLATE_DB, port });
 

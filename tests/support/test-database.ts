@@ -12,7 +12,7 @@ import { ROLES, type RoleName } from '../../server/db/roles.ts';
 
 export interface TestDatabase {
   name: string;
-  urls: { owner: string; app: string; replication: string; admin: string };
+  urls: { owner: string; app: string; replication: string; queue: string; admin: string };
   /** The app-role pool with the RLS transaction helper. */
   db: Database;
   /** A connected owner client, for setting up fixtures and inspecting. */
@@ -49,12 +49,13 @@ export async function createTestDatabase(label = 'suite'): Promise<TestDatabase>
   const { template } = cluster();
   const name = `t_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
   await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${template} OWNER ${ROLES.owner}`);
-  await adminQuery(`GRANT CONNECT ON DATABASE ${name} TO ${ROLES.app}, ${ROLES.replication}`);
+  await adminQuery(`GRANT CONNECT ON DATABASE ${name} TO ${ROLES.app}, ${ROLES.replication}, ${ROLES.queue}`);
+  await adminQuery(`GRANT CREATE ON DATABASE ${name} TO ${ROLES.queue}`);
   const db = new Database({ connectionString: urlFor(name, ROLES.app), poolMax: 5 });
   const owners: pg.Client[] = [];
   return {
     name,
-    urls: { owner: urlFor(name, ROLES.owner), app: urlFor(name, ROLES.app), replication: urlFor(name, ROLES.replication), admin: urlFor(name, 'postgres') },
+    urls: { owner: urlFor(name, ROLES.owner), app: urlFor(name, ROLES.app), replication: urlFor(name, ROLES.replication), queue: urlFor(name, ROLES.queue), admin: urlFor(name, 'postgres') },
     db,
     async owner() {
       const client = new pg.Client({ connectionString: urlFor(name, ROLES.owner) });
