@@ -41,7 +41,7 @@ export const policySchemas = {
       max_megabytes: z.number().int('must be a whole number').min(0, 'must not be negative').max(100_000, 'must be at most 100000'),
     })
     .strict(),
-  /** Age ranges anyone in the tenant may see, on top of profile limits. */
+  /** Age ranges the tenant's kids may see, on top of their profile's limits. */
   allowed_age_ranges: z.array(z.enum(AGE_RANGES, { message: `must be one of ${AGE_RANGES.join(', ')}` })).min(1, 'must allow at least one age range'),
 } as const;
 
