@@ -1,0 +1,107 @@
+/**
+ * `npm run sync`: runs the embedded shape service on its own, against the
+ * database Talemo uses (DATABASE_URL, or the embedded Postgres of a running
+ * `npm start`). The server runs the same service in-process when
+ * ELECTRIC_URL is unset; this entry is for running it as a separate process.
+ *
+ * Settings come from config.ts: SYNC_HOST, SYNC_PORT (3001 when 0/unset
+ * here), SYNC_SLOT, SYNC_PUBLICATION, SYNC_DATA_DIR, SYNC_SECRET,
+ * SYNC_REPLICATION_URL and SYNC_LONG_POLL_MS.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startShapeService, type ShapeServiceOptions } from '../sync/service/index.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { describeConnectError, rolePassword } from './db/bootstrap.ts';
+import { ROLES } from './db/roles.ts';
+import { createLogger } from './observability/logger.ts';
+import { deriveSecret } from './platform/derived-secret.ts';
+import { StartupError } from './platform/startup-error.ts';
+
+const STANDALONE_PORT = 3001;
+
+/** The shape service's secret when SYNC_SECRET is unset: derived from the instance secret. */
+export function syncServiceSecret(instanceSecret: string): string {
+  return deriveSecret(instanceSecret, 'sync-service');
+}
+
+/**
+ * Service options from the config. Without SYNC_REPLICATION_URL the URL is
+ * the replication role's on DATABASE_URL's server (or the embedded one), with
+ * the password Talemo derives for that role from the instance secret.
+ */
+export function syncServiceOptions(config: Config, instanceSecret: string | undefined): Omit<ShapeServiceOptions, 'logger'> {
+  const secret = config.sync.secret ?? (instanceSecret ? syncServiceSecret(instanceSecret) : undefined);
+  if (!secret) throw new StartupError('The shape service needs a secret.', 'Set SYNC_SECRET, or TALEMO_SECRET so one can be derived.');
+  let replicationUrl = config.sync.replicationUrl;
+  if (!replicationUrl) {
+    if (!instanceSecret) throw new StartupError('Cannot derive the replication role password without the instance secret.', 'Set SYNC_REPLICATION_URL, or TALEMO_SECRET (or run where the data directory holds the secret).');
+    const url = new URL(config.databaseUrl ?? `postgres://127.0.0.1:${config.embeddedPgPort}/talemo`);
+    url.username = ROLES.replication;
+    url.password = rolePassword(instanceSecret, ROLES.replication);
+    replicationUrl = url.toString();
+  }
+  return {
+    replicationUrl,
+    publication: config.sync.publication,
+    slot: config.sync.slot,
+    dataDir: config.sync.dataDir,
+    secret,
+    host: config.sync.host,
+    port: config.sync.port,
+    longPollTimeoutMs: config.sync.longPollMs,
+  };
+}
+
+/** TALEMO_SECRET, or the secret file an earlier `npm start` left in the data directory (never created here). */
+function instanceSecret(config: Config): string | undefined {
+  if (config.secret) return config.secret;
+  const file = path.join(config.dataDir, 'secret');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee README.md for every setting and its default.\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel).child({ component: 'sync' });
+  let service;
+  try {
+    const options = syncServiceOptions(config, instanceSecret(config));
+    try {
+      service = await startShapeService({ ...options, port: options.port || STANDALONE_PORT, logger });
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      throw typeof code === 'string' && !code.startsWith('55') ? describeConnectError(err, 'Postgres for the shape service', options.replicationUrl) : err;
+    }
+  } catch (err) {
+    const hint = err instanceof StartupError && err.hint ? `\n${err.hint}` : '';
+    process.stderr.write(`\nThe shape service could not start: ${(err as Error).message}${hint}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`Shape service listening at ${service.url}/v1/shape (Ctrl-C to stop)\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    await service.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((err) => {
+    process.stderr.write(`\nThe shape service stopped on an unexpected error:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}
