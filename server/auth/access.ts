@@ -5,7 +5,7 @@
 import type { Context } from 'hono';
 import { can, type Action } from '../../shapes/permissions.ts';
 import type { Viewer } from '../../shapes/viewer.ts';
-import type { AppEnv } from '../http/app-env.ts';
+import type { AppEnv, AppVariables } from '../http/app-env.ts';
 import { HttpError } from '../http/http-error.ts';
 
 /** The signed-in viewer, or a 401. */
@@ -13,6 +13,14 @@ export function requireViewer(c: Context<AppEnv>): Viewer {
   const viewer = c.var.viewer;
   if (!viewer) throw HttpError.unauthorized();
   return viewer;
+}
+
+/** The signed-in viewer with the session they presented, or a 401. */
+export function requireSession(c: Context<AppEnv>): { viewer: Viewer; session: NonNullable<AppVariables['session']> } {
+  const viewer = c.var.viewer;
+  const session = c.var.session;
+  if (!viewer || !session) throw HttpError.unauthorized();
+  return { viewer, session };
 }
 
 /** Throws 403 unless the viewer's profile grants `action`. */

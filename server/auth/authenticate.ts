@@ -8,6 +8,16 @@
  * CSRF: a state-changing request authenticated by cookie must come from our
  * own origin (Origin header, or Sec-Fetch-Site: same-origin). Bearer tokens
  * are not sent by browsers on their own, so they need no such check.
+ *
+ * Two deliberate exceptions, both on sign-in paths:
+ * - Apple's callback is a cross-site POST by design (response_mode=form_post).
+ *   It is exempt from the same-origin check, and in exchange no session is
+ *   read there at all: it acts only through its OAuth state, which is
+ *   single-use, bound to the starting browser, and (for linking) names the
+ *   session that started it.
+ * - On the endpoints that establish a session, a stale or invalid credential
+ *   is ignored instead of refused, so an expired cookie never stops someone
+ *   from signing in again.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -18,6 +28,25 @@ import { validateSessionToken } from './session-store.ts';
 import { sessionCookieName } from './session-cookie.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Cross-site POSTs by design; see the note above. */
+export const CROSS_SITE_CALLBACK_PATHS: ReadonlySet<string> = new Set(['/api/auth/apple/callback']);
+
+/**
+ * Endpoints that establish a session, or that the sign-in screen calls before
+ * there is one: there an invalid credential means "anonymous".
+ */
+export const SESSION_ESTABLISHING_PATHS: ReadonlySet<string> = new Set([
+  '/api/auth/providers',
+  '/api/auth/signup',
+  '/api/auth/token',
+  '/api/auth/invitations/preview',
+  '/api/auth/invitations/accept',
+  '/api/auth/pairing/redeem',
+  '/api/auth/google',
+  '/api/auth/google/callback',
+  '/api/auth/apple',
+]);
 
 export interface AuthenticateOptions {
   db: Database;
@@ -31,6 +60,7 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
   const ownOrigins = new Set([new URL(options.publicUrl).origin, ...options.trustedOrigins.map((o) => new URL(o).origin)]);
 
   return async (c, next) => {
+    if (CROSS_SITE_CALLBACK_PATHS.has(c.req.path)) return next();
     const header = c.req.header('authorization');
     let token: string | undefined;
     let via: 'bearer' | 'cookie' | undefined;
@@ -47,9 +77,12 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
     if (token && via) {
       if (via === 'cookie' && !SAFE_METHODS.has(c.req.method)) assertSameOrigin(c, ownOrigins);
       const valid = await validateSessionToken(options.db, token);
-      if (!valid) throw HttpError.unauthorized('Your session has expired or was signed out. Sign in again.');
-      c.set('viewer', valid.viewer);
-      c.set('session', { ...valid.session, via });
+      if (valid) {
+        c.set('viewer', valid.viewer);
+        c.set('session', { ...valid.session, via });
+      } else if (!SESSION_ESTABLISHING_PATHS.has(c.req.path)) {
+        throw HttpError.unauthorized('Your session has expired or was signed out. Sign in again.');
+      }
     }
     await next();
   };

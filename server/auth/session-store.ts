@@ -54,6 +54,15 @@ export async function createSession(tx: Tx, tenantId: string, userId: string, ki
   return { token, session: { id, kind, createdAt: row.created_at, expiresAt } };
 }
 
+/*
+ * A named statement, so each pooled connection parses and plans it once.
+ * Permissions and policies come back as JSON text: viewer-loader keeps their
+ * validated form per exact text, which saves the JSON parse as well.
+ */
+const SESSION_LOOKUP = `SELECT session_id, tenant_id, user_id, secret_hash, session_kind, created_at, expires_at, last_used_at, revoked_at,
+  tenant_type, user_kind, display_name, is_active, profile_id, profile_name, permissions::text AS permissions, plan, policies::text AS policies
+  FROM auth_session_viewer($1)`;
+
 interface SessionRow extends Omit<ViewerRow, 'tenant_id' | 'user_id'> {
   session_id: string;
   tenant_id: string;
@@ -73,7 +82,7 @@ interface SessionRow extends Omit<ViewerRow, 'tenant_id' | 'user_id'> {
 export async function validateSessionToken(db: Database, token: string, now = new Date()): Promise<ValidSession | undefined> {
   const parsed = parseSessionToken(token);
   if (!parsed) return undefined;
-  const { rows } = await db.pool.query<SessionRow>('SELECT * FROM auth_session_viewer($1)', [parsed.id]);
+  const { rows } = await db.pool.query<SessionRow>({ name: 'auth_session_viewer', text: SESSION_LOOKUP, values: [parsed.id] });
   const row = rows[0];
   if (!row || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
   if (row.revoked_at !== null || row.expires_at.getTime() <= now.getTime()) return undefined;

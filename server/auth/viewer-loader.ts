@@ -3,8 +3,8 @@
  * the tenant's effective policies and plan — from one database row, whether
  * that row came from the session lookup or from a tenant-scoped query.
  */
-import { readPermissions } from '../../shapes/permissions.ts';
-import { effectivePolicies, PLANS, type Plan } from '../../shapes/policies.ts';
+import { readPermissions, type ProfilePermissions } from '../../shapes/permissions.ts';
+import { effectivePolicies, PLANS, type Plan, type Policies } from '../../shapes/policies.ts';
 import type { Viewer } from '../../shapes/viewer.ts';
 import type { Tx } from '../db/database.ts';
 
@@ -17,9 +17,49 @@ export interface ViewerRow {
   is_active: boolean;
   profile_id: string;
   profile_name: string;
+  /** The profile's permissions: parsed JSON, or its text (the session lookup sends text, see below). */
   permissions: unknown;
   plan: string | null;
-  policies: Array<{ key: string; value: unknown }>;
+  /** The tenant's stored policy rows: parsed, or as JSON text. */
+  policies: Array<{ key: string; value: unknown }> | string;
+}
+
+/*
+ * Every request validates its permissions and policies against the zod
+ * schemas in shapes/. The inputs repeat (one profile, one tenant), so results
+ * are kept per exact JSON text: a changed profile or policy is new text and
+ * is validated afresh, and nothing stale can be served. The cached objects
+ * are frozen because requests share them.
+ */
+const CACHE_LIMIT = 2_000;
+const permissionsByText = new Map<string, ProfilePermissions>();
+const policiesByText = new Map<string, Policies>();
+
+function remember<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const value = deepFreeze(compute());
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function permissionsOf(stored: unknown): ProfilePermissions {
+  if (typeof stored !== 'string') return readPermissions(stored);
+  return remember(permissionsByText, stored, () => readPermissions(JSON.parse(stored)));
+}
+
+function policiesOf(plan: Plan, stored: ViewerRow['policies']): Policies {
+  if (typeof stored !== 'string') return effectivePolicies(plan, stored);
+  return remember(policiesByText, `${plan}:${stored}`, () => effectivePolicies(plan, JSON.parse(stored) as Array<{ key: string; value: unknown }>));
 }
 
 /** The viewer for an active user; undefined when the user is deactivated. */
@@ -34,8 +74,8 @@ export function viewerFromRow(row: ViewerRow): Viewer | undefined {
     displayName: row.display_name,
     profileId: row.profile_id,
     profileName: row.profile_name,
-    permissions: readPermissions(row.permissions),
-    policies: effectivePolicies(plan, row.policies),
+    permissions: permissionsOf(row.permissions),
+    policies: policiesOf(plan, row.policies),
     plan,
   };
 }

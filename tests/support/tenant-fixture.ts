@@ -62,7 +62,14 @@ export async function createTenantFixture(owner: pg.Client, options: FixtureOpti
     await insert('listening_events', `INSERT INTO listening_events (tenant_id, user_id, story_id, device_id, position_seconds, event_kind, occurred_at) VALUES ($1, $2, $3, 'tablet-1', 12.5, 'progress', now()) RETURNING id`, [tenantId, user.id, story.id]);
     await insert('audit_log', `INSERT INTO audit_log (tenant_id, actor_id, action, target_type, target_id) VALUES ($1, $2, 'profile.update', 'profile', $3) RETURNING id::text`, [tenantId, user.id, profile.id]);
     const hook = await insert('webhooks', `INSERT INTO webhooks (tenant_id, url, events, secret, created_by) VALUES ($1, 'https://hooks.example/x', '{audit-event}', $2, $3) RETURNING id`, [tenantId, randomBytes(24).toString('hex'), user.id]);
+    await insert(
+      'sync_mutation_results',
+      `INSERT INTO sync_mutation_results (tenant_id, write_id, user_id, device_id, mutation_type, fingerprint, status, result)
+       VALUES ($1, $2, $3, 'tablet-1', 'story.delete', $4, 'rejected', '{"status":"rejected"}') RETURNING write_id AS id`,
+      [tenantId, randomUUID(), user.id, sha256(randomUUID()).toString('hex')],
+    );
     await insert('webhook_deliveries', `INSERT INTO webhook_deliveries (tenant_id, webhook_id, event_id, event_type, payload, attempt, status) VALUES ($1, $2, $3, 'audit-event', '{}', 1, 'pending') RETURNING id`, [tenantId, hook.id, randomUUID()]);
+    await insert('pairing_codes', `INSERT INTO pairing_codes (tenant_id, code_hash, kid_user_id, created_by, issued_by_session_id, expires_at) VALUES ($1, $2, $3, $3, 'fixture-session', now() + interval '10 minutes') RETURNING id`, [tenantId, sha256(randomUUID()), user.id]);
     await owner.query('COMMIT');
     return { tenantId, userId: user.id, profileId: profile.id, storyId: story.id, tables: [...new Set(tables)] };
   } catch (err) {

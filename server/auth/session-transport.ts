@@ -1,0 +1,42 @@
+/**
+ * Hands a new session to whoever asked for it: as the HttpOnly cookie for the
+ * PWA (the token then never appears in the body, so page scripts cannot read
+ * it), or as a bearer token in the body for API clients.
+ */
+import type { Context } from 'hono';
+import type { AppEnv } from '../http/app-env.ts';
+import { clientIp } from '../http/request-meta.ts';
+import { setSessionCookie } from './session-cookie.ts';
+import type { NewSession, SessionClientInfo, SessionKind } from './session-store.ts';
+
+/** A session just created for a user, with the token not yet delivered. */
+export interface IssuedSession extends NewSession {
+  tenantId: string;
+  userId: string;
+}
+
+/** What the endpoints that sign someone in answer with. */
+export interface SessionGrant {
+  /** The bearer token; null when it was set as a cookie instead. */
+  token: string | null;
+  transport: 'cookie' | 'bearer';
+  session: { id: string; kind: SessionKind; expiresAt: string };
+  userId: string;
+  tenantId: string;
+}
+
+export function deliverSession(c: Context<AppEnv>, publicUrl: string, issued: IssuedSession, asCookie: boolean): SessionGrant {
+  if (asCookie) setSessionCookie(c, publicUrl, issued.token, issued.session.expiresAt);
+  return {
+    token: asCookie ? null : issued.token,
+    transport: asCookie ? 'cookie' : 'bearer',
+    session: { id: issued.session.id, kind: issued.session.kind, expiresAt: issued.session.expiresAt.toISOString() },
+    userId: issued.userId,
+    tenantId: issued.tenantId,
+  };
+}
+
+/** What a session row records about the device that holds it. */
+export function sessionClient(c: Context<AppEnv>, trustProxy: boolean, deviceName?: string | null): SessionClientInfo {
+  return { userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c, trustProxy), deviceName: deviceName ?? null };
+}
