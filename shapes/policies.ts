@@ -57,6 +57,19 @@ const planLimits: Record<Plan, Pick<Policies, 'story_quota' | 'max_users' | 'sto
   institution: { story_quota: 2_000, max_users: 1_000, storage_quota_mb: 100_000, max_upload_mb: 100 },
 };
 
+/** Keys whose defaults come from the subscription plan; stored only when a tenant overrides them. */
+export const PLAN_LIMIT_KEYS = ['story_quota', 'max_users', 'storage_quota_mb', 'max_upload_mb'] as const satisfies readonly PolicyKey[];
+
+/**
+ * The policy rows a new tenant starts with: every default except the plan
+ * limits, which stay unset so a plan change raises (or lowers) them.
+ */
+export function startingPolicies(plan: Plan): Partial<Policies> {
+  const all: Partial<Policies> = policyDefaults(plan);
+  for (const key of PLAN_LIMIT_KEYS) delete all[key];
+  return all;
+}
+
 /** The value of every key for a tenant on `plan` that has set nothing. */
 export function policyDefaults(plan: Plan): Policies {
   return {

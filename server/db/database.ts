@@ -144,7 +144,15 @@ function statementName(text: string): string {
   return name;
 }
 
-function wrap(client: pg.PoolClient): Tx {
+/**
+ * A Tx over a client the caller already holds in a transaction (bootstrap
+ * tools such as the demo seed, which runs as the owner).
+ */
+export function clientTx(client: pg.ClientBase): Tx {
+  return wrap(client);
+}
+
+function wrap(client: pg.ClientBase): Tx {
   const run = async <R extends object>(text: string, params?: readonly unknown[]) =>
     client.query<R>({ text, values: params as unknown[] | undefined, name: statementName(text) });
   return {

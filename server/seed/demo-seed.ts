@@ -1,14 +1,17 @@
 /**
- * Seeds the demo on the very first start: a family, a school, the default
- * profiles and policies, tags and a few published stories. It runs in one
+ * Seeds the demo on the very first start: a family, a school (each made by
+ * the same createTenant sign-up uses: default profiles, starting policies, a
+ * subscription), tags and a few published stories. It runs in one
  * transaction together with clearing the "first start" marker, so it happens
  * exactly once, or not at all, and never half.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { DEFAULT_PROFILES, type DefaultProfile } from '../../shapes/permissions.ts';
-import { policyDefaults, type Plan } from '../../shapes/policies.ts';
+import { DEFAULT_PROFILES } from '../../shapes/permissions.ts';
+import type { Plan } from '../../shapes/policies.ts';
 import { hashPassword } from '../auth/password.ts';
+import { clientTx } from '../db/database.ts';
+import { createTenant } from '../tenants/tenant-creation-service.ts';
 import { DEMO_TAGS, FAMILY_STORIES, SCHOOL_STORIES, type DemoStory } from './demo-content.ts';
 
 export interface DemoAccount {
@@ -112,56 +115,47 @@ async function seed(client: pg.Client): Promise<DemoAccount[]> {
 }
 
 async function seedTenant(client: pg.Client, tenant: DemoTenant, tagIds: Map<string, string>): Promise<DemoAccount[]> {
-  const tenantId = (await client.query<{ id: string }>('SELECT gen_random_uuid() AS id')).rows[0]!.id;
+  const tenantId = randomUUID();
   // The owner obeys RLS too (FORCE), so it works inside the tenant's context.
   await client.query(`SELECT set_config('app.tenant', $1, true)`, [tenantId]);
-  await client.query('INSERT INTO tenants (id, name, type) VALUES ($1, $2, $3)', [tenantId, tenant.name, tenant.type]);
-
-  const profileIds = {} as Record<ProfileKey, string>;
-  for (const [key, profile] of Object.entries(DEFAULT_PROFILES) as [ProfileKey, DefaultProfile][]) {
-    const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO profiles (tenant_id, name, description, permissions, is_default) VALUES ($1, $2, $3, $4, true) RETURNING id`,
-      [tenantId, profile.name, profile.description, JSON.stringify(profile.permissions)],
-    );
-    profileIds[key] = rows[0]!.id;
-  }
-
-  for (const [key, value] of Object.entries(policyDefaults(tenant.plan))) {
-    await client.query('INSERT INTO tenant_policies (tenant_id, key, value) VALUES ($1, $2, $3)', [tenantId, key, JSON.stringify(value)]);
-  }
+  const tx = clientTx(client);
+  const [first, ...others] = tenant.members;
+  const created = await createTenant(tx, tenantId, {
+    name: tenant.name,
+    type: tenant.type,
+    plan: tenant.plan,
+    admin: { email: first!.email ?? null, displayName: first!.name },
+  });
+  await tx.execute('UPDATE users SET avatar = $2 WHERE id = $1', [created.adminUserId, first!.avatar]);
 
   const accounts: DemoAccount[] = [];
-  let adminId: string | undefined;
-  for (const member of tenant.members) {
-    const { rows } = await client.query<{ id: string }>(
-      `INSERT INTO users (tenant_id, profile_id, kind, email, display_name, avatar) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [tenantId, profileIds[member.profile], member.kind, member.email ?? null, member.name, member.avatar],
-    );
-    const userId = rows[0]!.id;
-    adminId ??= member.profile === 'tenantAdmin' ? userId : undefined;
+  const addAccount = async (member: DemoMember, userId: string) => {
     const account: DemoAccount = { tenant: tenant.name, name: member.name, profile: DEFAULT_PROFILES[member.profile].name };
     if (member.email) {
       const password = randomBytes(9).toString('base64url');
-      await client.query('INSERT INTO user_credentials (user_id, tenant_id, password_hash) VALUES ($1, $2, $3)', [userId, tenantId, await hashPassword(password)]);
+      await tx.execute('INSERT INTO user_credentials (user_id, tenant_id, password_hash) VALUES ($1, $2, $3)', [userId, tenantId, await hashPassword(password)]);
       Object.assign(account, { email: member.email, password });
     }
     accounts.push(account);
+  };
+  await addAccount(first!, created.adminUserId);
+  for (const member of others) {
+    const row = await tx.one<{ id: string }>(
+      `INSERT INTO users (tenant_id, profile_id, kind, email, display_name, avatar) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [tenantId, created.profileIds[member.profile], member.kind, member.email ?? null, member.name, member.avatar],
+    );
+    await addAccount(member, row.id);
   }
 
-  await client.query(
-    `INSERT INTO subscriptions (tenant_id, user_id, plan, status, payment_provider) VALUES ($1, $2, $3, 'active', 'none')`,
-    [tenantId, adminId ?? null, tenant.plan],
-  );
-
   for (const story of tenant.stories) {
-    const { rows } = await client.query<{ id: string }>(
+    const row = await tx.one<{ id: string }>(
       `INSERT INTO stories (tenant_id, title, description, content, language, age_range, visibility, is_published,
                             moderation_status, created_by, published_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, true, 'approved', $8, now()) RETURNING id`,
-      [tenantId, story.title, story.description, story.content, story.language, story.ageRange, story.visibility, adminId ?? null],
+      [tenantId, story.title, story.description, story.content, story.language, story.ageRange, story.visibility, created.adminUserId],
     );
     for (const slug of story.tags) {
-      await client.query('INSERT INTO story_tags (tenant_id, story_id, tag_id) VALUES ($1, $2, $3)', [tenantId, rows[0]!.id, tagIds.get(slug)]);
+      await tx.execute('INSERT INTO story_tags (tenant_id, story_id, tag_id) VALUES ($1, $2, $3)', [tenantId, row.id, tagIds.get(slug)]);
     }
   }
   return accounts;

@@ -1,16 +1,16 @@
 /**
  * Creating a tenant with everything a new tenant starts with: the three
- * default profiles, a row for every default policy of its plan, an active
+ * default profiles, the starting policies (plan limits stay unset, so they
+ * follow the plan), an active
  * subscription, and its first member on the Tenant Admin profile.
  *
- * Signing up (password, Google or Apple) calls this; the demo seed builds the
- * same shape (server/seed/demo-seed.ts) and can move onto it. There is no
+ * Signing up (password, Google or Apple) and the demo seed call this. There is no
  * permission check: creating a tenant is what signing up *is*, and the
  * creator becomes its admin. Callers rate-limit it.
  */
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_PROFILES, type DefaultProfile } from '../../shapes/permissions.ts';
-import { policyDefaults, type Plan } from '../../shapes/policies.ts';
+import { startingPolicies, type Plan } from '../../shapes/policies.ts';
 import type { Database, Tx } from '../db/database.ts';
 
 export type DefaultProfileKey = keyof typeof DEFAULT_PROFILES;
@@ -57,7 +57,7 @@ export async function createTenant(tx: Tx, tenantId: string, spec: NewTenantSpec
     profileIds[key] = row.id;
   }
 
-  const policies = Object.entries(policyDefaults(spec.plan));
+  const policies = Object.entries(startingPolicies(spec.plan));
   await tx.execute(
     `INSERT INTO tenant_policies (tenant_id, key, value) SELECT $1, p.key, p.value FROM jsonb_each($2::jsonb) AS p(key, value)`,
     [tenantId, JSON.stringify(Object.fromEntries(policies))],

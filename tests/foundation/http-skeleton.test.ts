@@ -77,7 +77,7 @@ describe('metrics', () => {
   it('serves Prometheus text with request counts by route pattern', async () => {
     const { app } = createTestApp(t);
     await app.request('/api/health');
-    await app.request('/no/such/thing');
+    await app.request('/api/no/such/thing');
     const res = await app.request('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');

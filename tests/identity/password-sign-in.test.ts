@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILES } from '../../shapes/permissions.ts';
-import { policyDefaults } from '../../shapes/policies.ts';
+import { policyDefaults, startingPolicies } from '../../shapes/policies.ts';
 import { INVALID_CREDENTIALS_MESSAGE } from '../../server/auth/password-sign-in-service.ts';
 import { createHarness, envelopeOf, PASSWORD, rowCounts, setCookie, uniqueEmail, type Harness } from './identity-harness.ts';
 
@@ -45,7 +45,8 @@ describe('sign-up', () => {
     expect(profiles.rows.map((p) => p.name).sort()).toEqual(Object.values(DEFAULT_PROFILES).map((p) => p.name).sort());
     expect(profiles.rows.every((p) => p.is_default)).toBe(true);
     const policies = await h.admin.query('SELECT key, value FROM tenant_policies WHERE tenant_id = $1', [tenantId]);
-    expect(Object.fromEntries(policies.rows.map((p) => [p.key, p.value]))).toEqual(policyDefaults('free'));
+    // Plan limits are not stored, so they follow the plan when it changes.
+    expect(Object.fromEntries(policies.rows.map((p) => [p.key, p.value]))).toEqual(startingPolicies('free'));
     const subscription = await h.admin.query('SELECT plan, status, user_id FROM subscriptions WHERE tenant_id = $1', [tenantId]);
     expect(subscription.rows).toEqual([{ plan: 'free', status: 'active', user_id: userId }]);
     const audit = await h.admin.query(`SELECT action, actor_id FROM audit_log WHERE tenant_id = $1`, [tenantId]);
