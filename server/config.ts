@@ -68,7 +68,7 @@ const envSchema = z.object({
   ELECTRIC_URL: optionalUrl(['http', 'https']),
   SYNC_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   SYNC_PORT: port.default(0),
-  SYNC_SLOT: z.string().regex(/^[a-z0-9_]{1,63}$/, 'must be 1-63 lowercase letters, digits or underscores').default('talemo_sync'),
+  SYNC_SLOT: z.string().regex(/^[a-z0-9_]{1,63}$/, 'must be 1-63 lowercase letters, digits or underscores').optional(),
   SYNC_PUBLICATION: z.string().min(1, 'must not be empty').default('talemo_sync'),
   SYNC_DATA_DIR: z.string().min(1, 'must not be empty').optional(),
   SYNC_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -182,7 +182,8 @@ export interface SyncConfig {
   host: string;
   /** 0 picks a free port (fine in-process; the server learns it). */
   port: number;
-  slot: string;
+  /** Unset: `talemo_sync_<database>`, since slots are per cluster and several databases may share one. */
+  slot: string | undefined;
   publication: string;
   /** Shape logs and the replication checkpoint. */
   dataDir: string;

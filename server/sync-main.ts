@@ -35,6 +35,7 @@ export function syncServiceOptions(config: Config, instanceSecret: string | unde
   const secret = config.sync.secret ?? (instanceSecret ? syncServiceSecret(instanceSecret) : undefined);
   if (!secret) throw new StartupError('The shape service needs a secret.', 'Set SYNC_SECRET, or TALEMO_SECRET so one can be derived.');
   let replicationUrl = config.sync.replicationUrl;
+  const database = databaseName(config);
   if (!replicationUrl) {
     if (!instanceSecret) throw new StartupError('Cannot derive the replication role password without the instance secret.', 'Set SYNC_REPLICATION_URL, or TALEMO_SECRET (or run where the data directory holds the secret).');
     const url = new URL(config.databaseUrl ?? `postgres://127.0.0.1:${config.embeddedPgPort}/talemo`);
@@ -45,13 +46,26 @@ export function syncServiceOptions(config: Config, instanceSecret: string | unde
   return {
     replicationUrl,
     publication: config.sync.publication,
-    slot: config.sync.slot,
+    slot: config.sync.slot ?? defaultSlotName(database),
     dataDir: config.sync.dataDir,
     secret,
     host: config.sync.host,
     port: config.sync.port,
     longPollTimeoutMs: config.sync.longPollMs,
   };
+}
+
+/** The database Talemo uses: DATABASE_URL's, or `talemo` in the embedded cluster. */
+function databaseName(config: Config): string {
+  return config.databaseUrl ? decodeURIComponent(new URL(config.databaseUrl).pathname.slice(1)) || 'postgres' : 'talemo';
+}
+
+/**
+ * Replication slots are cluster-wide, so the default names the database:
+ * two Talemo databases on one Postgres must never fight over one slot.
+ */
+export function defaultSlotName(database: string): string {
+  return `talemo_sync_${database.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
 }
 
 /** TALEMO_SECRET, or the secret file an earlier `npm start` left in the data directory (never created here). */

@@ -9,8 +9,15 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from '../auth/authenticate.ts';
+import { authRoutes } from '../auth/routes/auth-routes.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import { mountApiRoutes } from '../routes/index.ts';
+import type { AgentDispatcher } from '../services/agent-dispatcher.ts';
+import type { AssetStorage } from '../storage/index.ts';
+import type { WebhookDeliveryQueue } from '../webhooks/index.ts';
+import { shapeProxyRoutes } from '../sync/shape-proxy-routes.ts';
+import type { ShapeUpstream } from '../sync/shape-upstream.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { AppEnv } from './app-env.ts';
@@ -26,7 +33,15 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   db: Database;
+  /** Where /api/shapes/:name forwards to; undefined while sync is starting. */
+  shapeUpstream?: () => ShapeUpstream | undefined;
   health: Omit<HealthDeps, 'metrics' | 'metricsToken'>;
+  /** Hands agent tasks to the worker; until wired, tasks stay pending. */
+  agents?: AgentDispatcher;
+  /** Runs webhook deliveries; in-process by default. */
+  webhookQueue?: WebhookDeliveryQueue;
+  /** Asset storage; built from config.storage by default. */
+  storage?: AssetStorage;
 }
 
 /** Response headers a browser may read cross-origin (the sync protocol's among them). */
@@ -86,6 +101,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.route('/', healthRoutes({ metrics: deps.metrics, metricsToken: config.metricsToken, ...deps.health }));
   // Feature routes are mounted here, one line each.
+  app.route('/', shapeProxyRoutes(deps.shapeUpstream ?? (() => undefined)));
+  app.route('/', authRoutes({ db: deps.db, config }));
+  mountApiRoutes(app, { config, db: deps.db, logger: deps.logger, storage: deps.storage, agents: deps.agents, webhookQueue: deps.webhookQueue });
+
 
   app.notFound((c) => c.json(failure(`No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError(errorHandler({ exposeStack: !config.isProduction }));

@@ -1,21 +1,50 @@
 /**
  * Starts the whole platform in one process, in dependency order, and stops it
  * in reverse: data directory → Postgres (embedded unless DATABASE_URL) →
- * roles and migrations → demo seed on the first start → HTTP.
+ * roles and migrations → demo seed on the first start → job queue → shape
+ * service (embedded unless ELECTRIC_URL) → background services (the worker,
+ * supplied by the composition root) → HTTP.
  */
 import type { Config } from '../config.ts';
-import { bootstrapDatabase, describeConnectError, safeLocation } from '../db/bootstrap.ts';
+import { bootstrapDatabase, describeConnectError, safeLocation, type DatabaseUrls } from '../db/bootstrap.ts';
 import { Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { createApp } from '../http/app.ts';
 import { listen, type HttpServer } from '../http/server.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { JobQueue } from '../queue/job-queue.ts';
+import { migrateQueueSchema, queueBackend } from '../queue/queue-backend.ts';
 import { seedDemoOnFirstStart, type DemoAccount } from '../seed/demo-seed.ts';
+import type { AgentDispatcher } from '../services/agent-dispatcher.ts';
 import { loadOrCreateSecret, openDataDir, type DataDir } from './data-dir.ts';
 import { deriveSecret } from './derived-secret.ts';
 import { inspectClusterDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { readinessChecks } from './readiness.ts';
+import { StartupError } from './startup-error.ts';
+import { startShapeService } from '../../sync/service/index.ts';
+import { shapeUpstream, type ShapeUpstream } from '../sync/shape-upstream.ts';
+import { syncServiceOptions, syncServiceSecret } from '../sync-main.ts';
+
+/** What a background service (the in-process worker) is started with. */
+export interface PlatformContext {
+  config: Config;
+  logger: Logger;
+  urls: DatabaseUrls;
+  db: Database;
+  jobs: JobQueue;
+}
+
+export interface BackgroundService {
+  name: string;
+  start(context: PlatformContext): Promise<{ stop(): Promise<void> }>;
+}
+
+export interface TalemoOptions {
+  background?: BackgroundService[];
+  /** Hands committed agent tasks to the queue; built from the platform context. */
+  agentDispatcher?: (context: PlatformContext) => AgentDispatcher;
+}
 
 export interface RunningTalemo {
   url: string;
@@ -25,10 +54,11 @@ export interface RunningTalemo {
   /** Demo accounts, only on the start that seeded them. */
   demoAccounts: DemoAccount[] | null;
   db: Database;
+  jobs: JobQueue;
   stop(): Promise<void>;
 }
 
-export async function startTalemo(config: Config, logger: Logger): Promise<RunningTalemo> {
+export async function startTalemo(config: Config, logger: Logger, options: TalemoOptions = {}): Promise<RunningTalemo> {
   const stack: Array<{ name: string; stop: () => Promise<void> }> = [];
   const stopAll = async () => {
     for (const { name, stop } of stack.reverse()) {
@@ -77,12 +107,25 @@ export async function startTalemo(config: Config, logger: Logger): Promise<Runni
     });
     stack.push({ name: 'database pool', stop: () => db.close() });
 
+    if (!config.redisUrl) await migrateQueueSchema(urls.queue);
+    const jobs = new JobQueue(queueBackend({ redisUrl: config.redisUrl, queueUrl: urls.queue }));
+    stack.push({ name: 'job queue', stop: () => jobs.close() });
+    const context: PlatformContext = { config, logger, urls, db, jobs };
+
+    const upstream = await startShapeUpstream(config, secret, logger, stack);
+    for (const service of options.background ?? []) {
+      const running = await service.start(context);
+      stack.push({ name: service.name, stop: () => running.stop() });
+      logger.info({ service: service.name }, 'background service started');
+    }
     const readiness = readinessChecks(db);
     const app = createApp({
       config,
       logger,
       metrics,
       db,
+      shapeUpstream: () => upstream,
+      ...(options.agentDispatcher ? { agents: options.agentDispatcher(context) } : {}),
       health: {
         readiness,
         beforeScrape: () => {
@@ -103,10 +146,29 @@ export async function startTalemo(config: Config, logger: Logger): Promise<Runni
       databaseLocation: safeLocation(urls.app),
       demoAccounts,
       db,
+      jobs,
       stop: stopAll,
     };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+type StopStack = Array<{ name: string; stop: () => Promise<void> }>;
+
+/**
+ * Sync goes to Electric when ELECTRIC_URL is set; otherwise the embedded
+ * shape service runs in this process on loopback. Either way the proxy gets
+ * the same kind of upstream.
+ */
+async function startShapeUpstream(config: Config, secret: string, logger: Logger, stack: StopStack): Promise<ShapeUpstream> {
+  if (config.electricUrl) return shapeUpstream(config.electricUrl, config.sync.secret ?? syncServiceSecret(secret));
+  const options = syncServiceOptions(config, secret);
+  const service = await startShapeService({ ...options, logger: logger.child({ component: 'sync' }) }).catch((err: Error) => {
+    throw new StartupError(`The embedded shape service could not start: ${err.message}`, 'Or set ELECTRIC_URL to use an Electric sync service instead.');
+  });
+  stack.push({ name: 'shape service', stop: () => service.stop() });
+  logger.info({ url: service.url }, 'embedded shape service started');
+  return shapeUpstream(service.url, options.secret);
 }
