@@ -9,4 +9,4 @@ COPY . .
 RUN npm run build --if-present
 USER node
 EXPOSE 3000
-CMD ["node", "--import", "tsx", "server/main.ts"]
+CMD ["node", "--import", "tsx", "main.ts"]

@@ -33,6 +33,20 @@ export interface RunnerOptions {
   stalledIntervalMs?: number;
   /** Only these queues (default: all). */
   queues?: QueueKey[];
+  /**
+   * Called once a job has failed for good: its handler threw an
+   * UnrecoverableError or used its last attempt, or BullMQ gave up on it
+   * without calling the handler (stalled too often after its workers were
+   * killed). Handlers record their own failures; this is for the last case.
+   */
+  onFinalFailure?: (failure: FinalFailure) => Promise<void>;
+}
+
+export interface FinalFailure {
+  name: JobName;
+  data: unknown;
+  jobId: string | undefined;
+  error: Error;
 }
 
 export interface RunningWorkers {
@@ -57,6 +71,8 @@ export async function startJobWorkers(backend: QueueBackend, handlers: JobHandle
   assertHandlersComplete(handlers);
   const keys = options.queues ?? (Object.keys(QUEUES) as QueueKey[]);
   const workers: Worker[] = [];
+  // Final-failure hooks still writing; close() waits for them as for jobs in flight.
+  const recording = new Set<Promise<void>>();
   for (const key of keys) {
     const names = new Set<string>(jobsOnQueue(key));
     const worker = new backend.Worker(
@@ -83,7 +99,15 @@ export async function startJobWorkers(backend: QueueBackend, handlers: JobHandle
         maxStalledCount: 2,
       },
     );
-    worker.on('failed', (job, err) => options.logger.warn({ queue: QUEUES[key], job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'));
+    worker.on('failed', (job, err) => {
+      options.logger.warn({ queue: QUEUES[key], job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed');
+      if (!job || !options.onFinalFailure || !names.has(job.name) || !isFinalFailure(job, err)) return;
+      const hook = options
+        .onFinalFailure({ name: job.name as JobName, data: job.data, jobId: job.id, error: err })
+        .catch((hookError: unknown) => options.logger.error({ queue: QUEUES[key], jobId: job.id, err: hookError }, 'could not record a job\'s final failure'))
+        .finally(() => recording.delete(hook));
+      recording.add(hook);
+    });
     worker.on('error', (err) => options.logger.error({ queue: QUEUES[key], err }, 'worker error'));
     workers.push(worker);
   }
@@ -92,6 +116,12 @@ export async function startJobWorkers(backend: QueueBackend, handlers: JobHandle
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...recording]);
     },
   };
+}
+
+/** After moveToFailed: permanent, or out of attempts (BullMQ has already counted this one). */
+function isFinalFailure(job: Job, err: Error): boolean {
+  return err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
 }

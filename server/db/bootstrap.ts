@@ -67,10 +67,21 @@ export async function bootstrapDatabase(options: BootstrapOptions): Promise<Data
     await target.end();
   }
 
+  return roleUrls(targetUrl, options.secret, database);
+}
+
+/**
+ * Each role's URL for `database` on the server of `serverUrl`, with the
+ * passwords derived from the instance secret. Connects to nothing: processes
+ * that join a database `npm start` has bootstrapped (the standalone worker)
+ * use it to find their way in.
+ */
+export function roleUrls(serverUrl: string, secret: string, database: string): DatabaseUrls {
+  const target = withDatabase(new URL(serverUrl), database);
   const urlFor = (role: RoleName) => {
-    const url = new URL(targetUrl);
+    const url = new URL(target);
     url.username = role;
-    url.password = rolePassword(options.secret, role);
+    url.password = rolePassword(secret, role);
     return url.toString();
   };
   return { owner: urlFor(ROLES.owner), app: urlFor(ROLES.app), replication: urlFor(ROLES.replication), queue: urlFor(ROLES.queue), database };

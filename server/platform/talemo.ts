@@ -17,6 +17,7 @@ import { JobQueue } from '../queue/job-queue.ts';
 import { migrateQueueSchema, queueBackend } from '../queue/queue-backend.ts';
 import { seedDemoOnFirstStart, type DemoAccount } from '../seed/demo-seed.ts';
 import type { AgentDispatcher } from '../services/agent-dispatcher.ts';
+import type { WebhookDeliveryQueue } from '../webhooks/index.ts';
 import { loadOrCreateSecret, openDataDir, type DataDir } from './data-dir.ts';
 import { deriveSecret } from './derived-secret.ts';
 import { inspectClusterDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
@@ -44,6 +45,8 @@ export interface TalemoOptions {
   background?: BackgroundService[];
   /** Hands committed agent tasks to the queue; built from the platform context. */
   agentDispatcher?: (context: PlatformContext) => AgentDispatcher;
+  /** Delivers outgoing webhooks through the queue; built from the platform context. */
+  webhookQueue?: (context: PlatformContext) => WebhookDeliveryQueue;
 }
 
 export interface RunningTalemo {
@@ -126,6 +129,7 @@ export async function startTalemo(config: Config, logger: Logger, options: Talem
       db,
       shapeUpstream: () => upstream,
       ...(options.agentDispatcher ? { agents: options.agentDispatcher(context) } : {}),
+      ...(options.webhookQueue ? { webhookQueue: options.webhookQueue(context) } : {}),
       health: {
         readiness,
         beforeScrape: () => {

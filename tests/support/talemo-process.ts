@@ -1,5 +1,5 @@
 /**
- * Runs `npm start`'s entry point (node --import tsx server/main.ts) as a real
+ * Runs `npm start`'s entry point (node --import tsx main.ts) as a real
  * child process, for start-up and shutdown behaviour.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,7 +16,7 @@ export interface TalemoProcess {
 }
 
 export function startTalemoProcess(env: Record<string, string>): TalemoProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

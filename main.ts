@@ -1,12 +1,26 @@
 /**
- * `npm start`: runs Talemo until Ctrl-C (SIGINT) or SIGTERM, then shuts down
- * in reverse order. A second signal forces the exit.
+ * `npm start`: the composition root — the one file that wires the server and
+ * the agent worker into one process (neither folder may import the other's
+ * entry points). Runs until Ctrl-C (SIGINT) or SIGTERM, then shuts down in
+ * reverse order. A second signal forces the exit.
  */
-import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './observability/logger.ts';
-import { startTalemo, type RunningTalemo } from './platform/talemo.ts';
-import { StartupError } from './platform/startup-error.ts';
-import type { DemoAccount } from './seed/demo-seed.ts';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError, loadConfig, type Config } from './server/config.ts';
+import { createLogger } from './server/observability/logger.ts';
+import { startTalemo, type RunningTalemo, type TalemoOptions } from './server/platform/talemo.ts';
+import { StartupError } from './server/platform/startup-error.ts';
+import type { DemoAccount } from './server/seed/demo-seed.ts';
+import { createAgentDispatcher, createWebhookDeliveryQueue, startInProcessWorker } from './worker/index.ts';
+
+/** The worker's side of the platform: queue-backed dispatch, and the worker itself unless TALEMO_WORKER=off. */
+export function workerWiring(config: Config): TalemoOptions {
+  return {
+    agentDispatcher: (context) => createAgentDispatcher(context),
+    webhookQueue: (context) => createWebhookDeliveryQueue(context),
+    background: config.workerInProcess ? [{ name: 'worker', start: (context) => startInProcessWorker(context) }] : [],
+  };
+}
 
 const EXIT_CONFIG = 78; // EX_CONFIG from sysexits.h
 const EXIT_STARTUP = 1;
@@ -42,7 +56,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
-    running = await startTalemo(config, logger);
+    running = await startTalemo(config, logger, workerWiring(config));
   } catch (err) {
     if (err instanceof StartupError) {
       process.stderr.write(`\nTalemo could not start: ${err.message}\n${err.hint ? `${err.hint}\n` : ''}`);
@@ -77,7 +91,7 @@ function describeDemo(accounts: DemoAccount[]): string[] {
   return lines;
 }
 
-main().catch((err) => {
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main().catch((err) => {
   process.stderr.write(`\nTalemo stopped on an unexpected error:\n${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
   process.exit(EXIT_STARTUP);
 });
