@@ -46,14 +46,10 @@ export interface MeView {
 
 /** The signed-in user, their tenant, profile, permissions and effective policies. */
 export async function describeMe(db: Database, viewer: Viewer, session: SessionInfo): Promise<MeView> {
-  const row = await db.transaction(
+  const [row] = await db.read<{ email: string | null; avatar: string | null; tenant_name: string }>(
     { tenantId: viewer.tenantId, userId: viewer.userId },
-    (tx) =>
-      tx.maybeOne<{ email: string | null; avatar: string | null; tenant_name: string }>(
-        'SELECT u.email, u.avatar, t.name AS tenant_name FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1',
-        [viewer.userId],
-      ),
-    { readOnly: true },
+    'SELECT u.email, u.avatar, t.name AS tenant_name FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1',
+    [viewer.userId],
   );
   if (!row) throw HttpError.unauthorized('Your account is no longer available. Sign in again.');
   return {

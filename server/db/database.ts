@@ -107,6 +107,42 @@ export class Database {
     }
   }
 
+  /**
+   * One read-only statement under the context, in a single round trip: BEGIN,
+   * the context, the statement and COMMIT all go out together on the
+   * pipelined connection. For hot read paths; anything with more than one
+   * statement uses `transaction`.
+   */
+  async read<R extends object = Record<string, unknown>>(context: DbContext, text: string, params?: readonly unknown[]): Promise<R[]> {
+    const values = contextValues(context);
+    const started = performance.now();
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      const sent = [
+        client.query('BEGIN READ ONLY'),
+        client.query({ name: 'talemo_set_context', text: SET_CONTEXT, values }),
+        client.query<R>({ text, values: params as unknown[] | undefined, name: statementName(text) }),
+        client.query('COMMIT'),
+      ] as const;
+      // Settle all four before returning the connection: a failed statement
+      // leaves COMMIT answering ROLLBACK, and the connection clean.
+      const [, , result] = await Promise.allSettled(sent).then((outcomes) => {
+        const failure = outcomes.find((o) => o.status === 'rejected');
+        if (failure) throw (failure as PromiseRejectedResult).reason;
+        return outcomes.map((o) => (o as PromiseFulfilledResult<unknown>).value);
+      });
+      this.onTransaction?.((performance.now() - started) / 1000, 'commit');
+      return (result as pg.QueryResult<R>).rows;
+    } catch (err) {
+      this.onTransaction?.((performance.now() - started) / 1000, 'rollback');
+      if (!isQueryError(err)) broken = err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   /** Cheap liveness probe of the pool's database. */
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
@@ -119,6 +155,11 @@ export class Database {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** An error Postgres answered with (the connection is fine), as opposed to a broken connection. */
+function isQueryError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'severity' in err && typeof (err as { code?: unknown }).code === 'string';
 }
 
 const SET_CONTEXT = "SELECT set_config('app.tenant', $1, true), set_config('app.user', $2, true)";
