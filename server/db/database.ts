@@ -83,6 +83,13 @@ export class Database {
     const started = performance.now();
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no error listener of the pool's; without ours a
+    // backend ended mid-transaction (idle timeout, failover) would crash the
+    // process instead of failing this unit of work.
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       const began = Promise.all([
         client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN'),
@@ -103,6 +110,7 @@ export class Database {
       this.onTransaction?.((performance.now() - started) / 1000, 'rollback');
       throw err;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
@@ -118,6 +126,10 @@ export class Database {
     const started = performance.now();
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       const sent = [
         client.query('BEGIN READ ONLY'),
@@ -136,9 +148,10 @@ export class Database {
       return (result as pg.QueryResult<R>).rows;
     } catch (err) {
       this.onTransaction?.((performance.now() - started) / 1000, 'rollback');
-      if (!isQueryError(err)) broken = err as Error;
+      if (!isQueryError(err)) broken ??= err as Error;
       throw err;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

@@ -13,9 +13,10 @@ import { authRoutes } from '../auth/routes/auth-routes.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { mountApiRoutes } from '../routes/index.ts';
-import type { AgentDispatcher } from '../services/agent-dispatcher.ts';
-import type { AssetStorage } from '../storage/index.ts';
-import type { WebhookDeliveryQueue } from '../webhooks/index.ts';
+import { pendingAgentDispatcher, type AgentDispatcher } from '../services/agent-dispatcher.ts';
+import { createAssetStorage, type AssetStorage } from '../storage/index.ts';
+import { inProcessWebhookQueue, type WebhookDeliveryQueue } from '../webhooks/index.ts';
+import { mutationRoutes } from '../sync/mutation-routes.ts';
 import { shapeProxyRoutes } from '../sync/shape-proxy-routes.ts';
 import type { ShapeUpstream } from '../sync/shape-upstream.ts';
 import type { Logger } from '../observability/logger.ts';
@@ -101,9 +102,19 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.route('/', healthRoutes({ metrics: deps.metrics, metricsToken: config.metricsToken, ...deps.health }));
   // Feature routes are mounted here, one line each.
-  app.route('/', shapeProxyRoutes(deps.shapeUpstream ?? (() => undefined)));
+  app.route('/', shapeProxyRoutes(deps.shapeUpstream ?? (() => undefined), { accessChanges: { db: deps.db, logger: deps.logger } }));
+  // One set of service dependencies, shared by the mutations endpoint and the REST routes.
+  const services = {
+    config,
+    db: deps.db,
+    logger: deps.logger,
+    storage: deps.storage ?? createAssetStorage(config.storage),
+    agents: deps.agents ?? pendingAgentDispatcher,
+    webhookQueue: deps.webhookQueue ?? inProcessWebhookQueue(config, deps.db, deps.logger),
+  };
+  app.route('/', mutationRoutes(services));
   app.route('/', authRoutes({ db: deps.db, config }));
-  mountApiRoutes(app, { config, db: deps.db, logger: deps.logger, storage: deps.storage, agents: deps.agents, webhookQueue: deps.webhookQueue });
+  mountApiRoutes(app, services);
 
 
   app.notFound((c) => c.json(failure(`No route for ${c.req.method} ${c.req.path}.`), 404));

@@ -83,3 +83,12 @@ describe('db.read', () => {
     expect(rows[0]).toEqual({ outside_transaction: true, tenant: '' });
   });
 });
+
+describe('a connection lost mid-transaction', () => {
+  it('fails that unit of work, not the process, and the pool recovers', async () => {
+    await expect(single.transaction(ctxA(), (tx) => tx.query('SELECT pg_terminate_backend(pg_backend_pid())'))).rejects.toThrow();
+    await expect(single.read(ctxA(), 'SELECT pg_terminate_backend(pg_backend_pid())')).rejects.toThrow();
+    const rows = await single.read<{ n: number }>(ctxA(), 'SELECT 1 AS n');
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+});
