@@ -10,12 +10,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { startShapeService, type ShapeServiceOptions } from '../sync/service/index.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { startShapeService, type ShapeService, type ShapeServiceOptions } from '../sync/service/index.ts';
+import type { Config } from './config.ts';
 import { describeConnectError, rolePassword } from './db/bootstrap.ts';
 import { ROLES } from './db/roles.ts';
-import { createLogger } from './observability/logger.ts';
+import type { Logger } from './observability/logger.ts';
+import { isEntryPoint, runProcess } from './platform/process-runner.ts';
 import { deriveSecret } from './platform/derived-secret.ts';
 import { StartupError } from './platform/startup-error.ts';
 
@@ -75,47 +75,18 @@ function instanceSecret(config: Config): string | undefined {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
 }
 
-async function main(): Promise<void> {
-  let config: Config;
+/** Starts the service as `npm run sync` runs it (port 3001 unless SYNC_PORT is set). */
+async function startStandalone(config: Config, logger: Logger): Promise<ShapeService> {
+  const options = syncServiceOptions(config, instanceSecret(config));
   try {
-    config = loadConfig();
+    return await startShapeService({ ...options, port: options.port || STANDALONE_PORT, logger: logger.child({ component: 'sync' }) });
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nSee README.md for every setting and its default.\n`);
-      process.exit(78);
-    }
-    throw err;
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && !code.startsWith('55')) throw describeConnectError(err, 'Postgres for the shape service', options.replicationUrl);
+    throw new StartupError((err as Error).message);
   }
-  const logger = createLogger(config.logLevel).child({ component: 'sync' });
-  let service;
-  try {
-    const options = syncServiceOptions(config, instanceSecret(config));
-    try {
-      service = await startShapeService({ ...options, port: options.port || STANDALONE_PORT, logger });
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      throw typeof code === 'string' && !code.startsWith('55') ? describeConnectError(err, 'Postgres for the shape service', options.replicationUrl) : err;
-    }
-  } catch (err) {
-    const hint = err instanceof StartupError && err.hint ? `\n${err.hint}` : '';
-    process.stderr.write(`\nThe shape service could not start: ${(err as Error).message}${hint}\n`);
-    process.exit(1);
-  }
-  process.stdout.write(`Shape service listening at ${service.url}/v1/shape (Ctrl-C to stop)\n`);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    await service.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  main().catch((err) => {
-    process.stderr.write(`\nThe shape service stopped on an unexpected error:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
+if (isEntryPoint(import.meta.url)) {
+  runProcess({ name: 'The shape service', start: startStandalone, describe: (service) => `Shape service listening at ${service.url}/v1/shape (Ctrl-C to stop)` });
 }
