@@ -27,6 +27,7 @@ import { errorHandler } from './error-handler.ts';
 import { healthRoutes, type HealthDeps } from './health-routes.ts';
 import { HttpError } from './http-error.ts';
 import { requestLog } from './request-log.ts';
+import { mountStaticClient } from './static-client.ts';
 import { validationHook } from './validation.ts';
 
 export interface AppDeps {
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', authRoutes({ db: deps.db, config }));
   mountApiRoutes(app, services);
 
+  mountStaticClient(app);
 
   app.notFound((c) => c.json(failure(`No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError(errorHandler({ exposeStack: !config.isProduction }));
