@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { AGE_RANGES, languageTag, profilePermissionsSchema } from '../shapes/permissions.ts';
+import { lineText, multilineText } from '../shapes/text-fields.ts';
 
 /** Most mutations one batch may carry; devices send larger outboxes in several batches. */
 export const MAX_MUTATIONS_PER_BATCH = 100;
@@ -28,9 +29,11 @@ export const LISTENING_EVENT_KINDS = ['start', 'progress', 'pause', 'resume', 's
  */
 export const REQUESTABLE_AGENTS = ['QuotaAgent', 'StoryCompanion', 'TTSAgent', 'IllustratorAgent', 'SearchAssistant', 'PersonalizationAgent'] as const;
 
-const title = z.string({ message: 'must be text' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-const description = z.string({ message: 'must be text' }).max(2000, 'must be at most 2000 characters');
-const content = z.string({ message: 'must be text' }).max(100_000, 'must be at most 100000 characters');
+// The same text rules as the REST schemas: Postgres cannot store NUL, and
+// single-line fields take no control characters at all.
+const title = lineText(200, 1);
+const description = multilineText(2000);
+const content = multilineText(100_000);
 
 /** Payload schemas, one per mutation type. Column names are the server's. */
 export const mutationPayloads = {
@@ -69,14 +72,14 @@ export const mutationPayloads = {
       is_published: z.boolean({ message: 'must be true or false' }),
     })
     .strict(),
-  /** Deletes an own draft, or any story with stories.delete. */
+  /** Deletes a story; needs stories.delete, as DELETE /api/stories/:id does. */
   'story.delete': z.object({ id: uuid }).strict(),
   /** Edits a profile (profiles.manage). Absent fields are left as they are. */
   'profile.update': z
     .object({
       id: uuid,
-      name: z.string({ message: 'must be text' }).trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').optional(),
-      description: z.string({ message: 'must be text' }).max(500, 'must be at most 500 characters').optional(),
+      name: lineText(80, 1).optional(),
+      description: multilineText(500).optional(),
       permissions: profilePermissionsSchema.optional(),
     })
     .strict(),

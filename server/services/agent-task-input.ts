@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { AGE_RANGES, languageTag } from '../../shapes/permissions.ts';
 import { VISIBILITIES, tagSlug } from './story-schemas.ts';
-import { lineText, multilineText } from './text-fields.ts';
+import { lineText, multilineText } from '../../shapes/text-fields.ts';
 
 export const AGENT_TYPES = [
   'SearchAgent', 'ModerationAgent', 'TTSAgent', 'IllustratorAgent', 'MetadataAgent',

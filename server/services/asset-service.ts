@@ -169,8 +169,9 @@ export class AssetService {
 
 /**
  * An asset the viewer may see: their own upload, any of the tenant's when
- * they manage its stories, or one on a story visible to them (which, through
- * RLS, includes other tenants' public stories).
+ * they manage its stories, or one on a story visible to them — pointed at by
+ * the story, or attached to it (a cover's thumbnail) — which, through RLS,
+ * includes other tenants' public stories.
  */
 async function loadVisible(tx: Tx, viewer: Viewer, id: string): Promise<AssetRow> {
   const p = new SqlParams();
@@ -180,7 +181,7 @@ async function loadVisible(tx: Tx, viewer: Viewer, id: string): Promise<AssetRow
     `SELECT ${ASSET_COLUMNS} FROM assets a
      WHERE a.id = ${idParam} AND (
        (a.tenant_id = ${tenant}::uuid AND (a.created_by = ${p.add(viewer.userId)} OR ${managesStories(viewer) ? 'TRUE' : 'FALSE'}))
-       OR EXISTS (SELECT 1 FROM stories s WHERE (s.image_asset_id = a.id OR s.audio_asset_id = a.id) AND ${storyVisibleTo(viewer, p)}))`,
+       OR EXISTS (SELECT 1 FROM stories s WHERE (s.image_asset_id = a.id OR s.audio_asset_id = a.id OR s.id = a.story_id) AND ${storyVisibleTo(viewer, p)}))`,
     p.values,
   );
   if (!row) throw HttpError.notFound('The asset');

@@ -1,7 +1,7 @@
 /** What the profile endpoints accept; permissions are checked against the vocabulary in shapes/permissions.ts. */
 import { z } from 'zod';
 import { profilePermissionsSchema } from '../../shapes/permissions.ts';
-import { lineText, multilineText } from './text-fields.ts';
+import { lineText, multilineText } from '../../shapes/text-fields.ts';
 
 const name = lineText(80, 1);
 const description = multilineText(500);

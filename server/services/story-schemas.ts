@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { AGE_RANGES, languageTag } from '../../shapes/permissions.ts';
 import { pageQueryFields } from './pagination.ts';
-import { lineText, multilineText } from './text-fields.ts';
+import { lineText, multilineText } from '../../shapes/text-fields.ts';
 
 export const VISIBILITIES = ['public', 'tenant_only', 'private'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];

@@ -1,7 +1,7 @@
 /** What the member administration endpoints accept. */
 import { z } from 'zod';
 import { pageQueryFields } from './pagination.ts';
-import { lineText } from './text-fields.ts';
+import { lineText } from '../../shapes/text-fields.ts';
 
 const flag = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
 

@@ -1,7 +1,7 @@
 /** What the webhook management endpoints accept. */
 import { z } from 'zod';
 import { WEBHOOK_EVENTS } from '../webhooks/webhook-events.ts';
-import { lineText } from './text-fields.ts';
+import { lineText } from '../../shapes/text-fields.ts';
 
 export const createWebhookBody = z
   .object({

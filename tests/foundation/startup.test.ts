@@ -36,7 +36,9 @@ async function externalDatabase(): Promise<string> {
   return url.toString();
 }
 
-const secret = 'startup-test-secret-0123456789abcdef';
+// The cluster's own secret: bootstrap (re)sets the cluster-wide role passwords
+// from it, and a different one would lock every other suite out.
+const secret = cluster().secret;
 
 describe('a good start', () => {
   it('runs on embedded Postgres, serves, and leaves no process behind after SIGINT', async () => {

@@ -159,7 +159,7 @@ describe('an invitation link', () => {
   it("respects the family's max_users policy and stays open when refused", async () => {
     const small = await h.createFamily('Small');
     await h.t.db.transaction({ tenantId: small.tenantId, userId: small.adminId }, (tx) =>
-      tx.execute(`UPDATE tenant_policies SET value = '1' WHERE key = 'max_users'`),
+      tx.execute(`INSERT INTO tenant_policies (tenant_id, key, value) VALUES ($1, 'max_users', '1')`, [small.tenantId]),
     );
     const res = await h.call('POST', '/api/auth/invitations', { token: small.adminToken, body: { profileId: small.profileIds.parentCreator } });
     const { token } = (await envelopeOf(res)).data;
