@@ -93,6 +93,9 @@ async function startProviders(config: Config, logger: Logger): Promise<{ provide
   const providers = createProviders(config.providers);
   if (config.providers.speech) return { providers, speechThreads: null };
   const speechThreads = new ThreadedSpeechProvider(config.workerConcurrency, logger);
-  await speechThreads.start();
+  // Warm the narrator in the background: compiling espeak-ng takes a second
+  // and a half per thread, which no request should wait for at start-up.
+  // A narration asked for meanwhile waits for a ready thread.
+  speechThreads.start().catch((err: unknown) => logger.error({ err }, 'the offline narrator could not start; narration will fail until the worker restarts'));
   return { providers: { ...providers, speech: speechThreads }, speechThreads };
 }

@@ -34,6 +34,8 @@ export class ThreadedSpeechProvider implements SpeechProvider {
   private readonly waiting: Array<{ id: number; request: SpeechRequest }> = [];
   private nextId = 1;
   private closed = false;
+  /** Set when the threads could not start: every request then fails with it. */
+  private startFailure: Error | undefined;
 
   constructor(
     private readonly size: number,
@@ -42,14 +44,28 @@ export class ThreadedSpeechProvider implements SpeechProvider {
     if (size < 1) throw new Error('ThreadedSpeechProvider needs at least one thread.');
   }
 
-  /** Starts the threads and waits until each has espeak-ng compiled. */
+  /**
+   * Starts the threads and resolves once each has espeak-ng compiled (about
+   * a second and a half). Requests made meanwhile wait for a ready thread; if
+   * the threads cannot start, those requests and later ones fail with why.
+   */
   async start(): Promise<void> {
     while (this.threads.length < this.size) this.threads.push(this.spawn());
-    await Promise.all(this.threads.map((t) => t.ready));
+    try {
+      await Promise.all(this.threads.map((t) => t.ready));
+    } catch (err) {
+      this.startFailure = err as Error;
+      for (const { id } of this.waiting.splice(0)) {
+        this.pending.get(id)?.reject(this.startFailure);
+        this.pending.delete(id);
+      }
+      throw err;
+    }
   }
 
   synthesize(request: SpeechRequest, options: CallOptions = {}): Promise<SpeechResult> {
     if (this.closed) return Promise.reject(new Error('The narrator threads are stopped; the worker is shutting down.'));
+    if (this.startFailure) return Promise.reject(this.startFailure);
     options.signal?.throwIfAborted();
     const id = this.nextId++;
     const result = new Promise<SpeechResult>((resolve, reject) => this.pending.set(id, { resolve, reject }));

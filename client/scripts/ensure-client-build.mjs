@@ -1,4 +1,6 @@
 /**
+ * Plain JavaScript, so npm start does not pay for a TypeScript loader here.
+ *
  * `npm start` runs this first: it builds client/dist when it is missing or
  * older than any source it is built from, and otherwise returns at once
  * (a stat walk, a few milliseconds).
@@ -11,8 +13,9 @@ const root = path.resolve(import.meta.dirname, '../..');
 const built = path.join(root, 'client/dist/index.html');
 const sources = ['client/src', 'client/public', 'client/index.html', 'client/vite.config.ts', 'shapes', 'sync/device', 'sync/mutations.ts', 'package-lock.json'];
 
-function newest(p: string): number {
-  let stat: fs.Stats;
+/** @param {string} p @returns {number} */
+function newest(p) {
+  let stat;
   try {
     stat = fs.statSync(p);
   } catch {
