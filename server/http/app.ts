@@ -46,6 +46,9 @@ export interface AppDeps {
   storage?: AssetStorage;
 }
 
+/** The one route whose body is capped by policy instead of MAX_JSON_BODY_BYTES. */
+const UPLOAD_PATH = '/api/assets';
+
 /** Response headers a browser may read cross-origin (the sync protocol's among them). */
 export const EXPOSED_HEADERS = ['X-Request-ID', 'Retry-After', 'electric-handle', 'electric-offset', 'electric-schema', 'electric-cursor', 'electric-up-to-date'];
 
@@ -86,11 +89,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       }),
     );
   }
-  // JSON bodies are capped here; upload routes read multipart or raw bodies
-  // under their own, policy-driven limit.
+  // Every body is capped here, except the asset upload's, which the upload
+  // route caps itself by the tenant's max_upload_mb policy. The exemption is
+  // by route, never by content type: any endpoint could be sent a multipart
+  // body it does not expect, and would buffer it.
   app.use('/api/*', async (c, next) => {
-    const type = c.req.header('content-type') ?? '';
-    if (type.startsWith('multipart/form-data') || type.startsWith('application/octet-stream')) return next();
+    if (c.req.method === 'POST' && c.req.path === UPLOAD_PATH) return next();
     return bodyLimit({
       maxSize: config.maxJsonBodyBytes,
       onError: () => {

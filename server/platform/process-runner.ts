@@ -50,6 +50,11 @@ async function run<T extends Stoppable>(spec: ProcessSpec<T>): Promise<void> {
   const logger = createLogger(config.logLevel);
   let running: T | undefined;
   let stopping = false;
+  const stopAndExit = async () => {
+    await running?.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
   const shutdown = async (signal: string) => {
     if (stopping) {
       process.stderr.write('Forced exit.\n');
@@ -57,9 +62,9 @@ async function run<T extends Stoppable>(spec: ProcessSpec<T>): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, spec.stoppingMessage ?? 'shutting down');
-    await running?.stop();
-    logger.info('stopped');
-    process.exit(0);
+    // A signal during start-up is honoured once start-up returns: what has
+    // started (Postgres, say) is stopped in order rather than orphaned.
+    if (running) await stopAndExit();
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -73,7 +78,7 @@ async function run<T extends Stoppable>(spec: ProcessSpec<T>): Promise<void> {
     }
     throw err;
   }
-  if (stopping) return;
+  if (stopping) return stopAndExit();
   process.stdout.write(`${spec.describe(running)}\n`);
   logger.info('ready');
 }

@@ -109,6 +109,29 @@ describe('the envelope for failures', () => {
     expect(await res.json()).toEqual({ status: 'error', data: null, message: 'The request body is larger than the 2 KiB allowed.', errors: { body: ['must be at most 2048 bytes'] } });
   });
 
+  it('caps every body but the asset upload, whatever its content type', async () => {
+    const { app } = createTestApp(t, { MAX_JSON_BODY_BYTES: '2048', PAYMENT_WEBHOOK_SECRET: 'whsec-test-0123456789abcdef' });
+    const big = 'x'.repeat(50_000);
+    for (const path of ['/api/webhooks/subscription-status', '/api/auth/apple/callback', '/api/auth/token']) {
+      for (const type of ['multipart/form-data; boundary=zzz', 'application/octet-stream', 'application/x-www-form-urlencoded']) {
+        const res = await app.request(path, { method: 'POST', body: big, headers: { 'Content-Type': type } });
+        expect(res.status, `${path} as ${type}`).toBe(413);
+      }
+    }
+  });
+
+  it('the real app answers a 500 in production with the envelope and no internals', async () => {
+    const gone = await createTestDatabase('http_prod');
+    const { app } = createTestApp(gone, { NODE_ENV: 'production' });
+    await gone.drop();
+    // A well-formed token makes authentication query the (now missing) database.
+    const res = await app.request('/api/auth/me', { headers: { Authorization: `Bearer ${'a'.repeat(24)}.${'b'.repeat(32)}` } });
+    const body = await res.json();
+    expect(res.status).toBe(500);
+    expect(body).toEqual({ status: 'error', data: null, message: expect.stringMatching(/^Something went wrong on our side\. Quote request \S+ if you report it\.$/), errors: null });
+    expect(JSON.stringify(body)).not.toMatch(/at |\.ts:|talemo_|database/i);
+  });
+
   it('an internal error is a 500 without a stack trace in production, with one in development', async () => {
     for (const [exposeStack, expectStack] of [[false, false], [true, true]] as const) {
       const app = new Hono<AppEnv>();

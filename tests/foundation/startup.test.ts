@@ -66,6 +66,17 @@ describe('a good start', () => {
     expect(await again.exited).toBe(0);
   });
 
+  it('a Ctrl-C during start-up still stops what had started, in order', async () => {
+    const data = path.join(tempDir(), 'data');
+    const proc = startTalemoProcess({ TALEMO_DATA_DIR: data, PORT: String(await freePort()), TALEMO_PG_PORT: String(await freePort()), LOG_LEVEL: 'info' });
+    await proc.waitFor(/embedded Postgres started/, 90_000);
+    const pid = Number(fs.readFileSync(path.join(data, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    proc.child.kill('SIGINT');
+    expect(await proc.exited).toBe(0);
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(proc.output()).not.toContain('Talemo is running');
+  });
+
   it('with DATABASE_URL uses that Postgres and still migrates it', async () => {
     const databaseUrl = await externalDatabase();
     const proc = startTalemoProcess({ DATABASE_URL: databaseUrl, TALEMO_SECRET: secret, TALEMO_DATA_DIR: path.join(tempDir(), 'd'), PORT: String(await freePort()) });
