@@ -65,6 +65,11 @@ describe('shape definitions', () => {
     );
   });
 
+  it('filter story tags by the same rule, so private drafts of others stay hidden', () => {
+    expect(shapeFor('story_tags', parent)!.where).toBe("tenant_id = $1 AND (story_visibility <> 'private' OR story_created_by = $2)");
+    expect(shapeFor('story_tags', kid)!.where).toContain("story_is_published = true AND story_moderation_status = 'approved'");
+  });
+
   it('give agent tasks to requesters, all of them to admins, none to kids', () => {
     expect(shapeFor('agent_tasks', kid)).toBeNull();
     expect(shapeFor('agent_tasks', parent)!.where).toBe('tenant_id = $1 AND requested_by = $2');

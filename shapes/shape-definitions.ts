@@ -14,7 +14,7 @@
  * | tenant_policies  | everyone in the tenant                                                                |
  * | users            | the tenant's members: name, avatar, kind and profile only                              |
  * | listening_events | one's own; adults also see the tenant's kids'                                          |
- * | story_tags       | adults: the tenant's                                                                  |
+ * | story_tags       | the tags of exactly the stories the viewer can see (story facts copied onto them)      |
  * | tags             | everyone: the global vocabulary                                                       |
  * | tenants          | the viewer's own tenant                                                               |
  *
@@ -161,9 +161,12 @@ export function shapeFor(name: ShapeName, viewer: Viewer): ShapeDefinition | nul
       w.add(viewer.kind === 'kid' ? `user_id = ${self}` : `(user_id = ${self} OR listener_kind = 'kid')`);
       return w.build('listening_events');
     }
-    case 'story_tags':
-      if (viewer.kind === 'kid' || !can(viewer.permissions, 'stories.read')) return null;
-      return tenant(new WhereBuilder()).build('story_tags');
+    case 'story_tags': {
+      if (!can(viewer.permissions, 'stories.read')) return null;
+      const w = tenant(new WhereBuilder());
+      storyRule(viewer, w, (c) => `story_${c}`);
+      return w.build('story_tags');
+    }
     case 'tags':
       return { table: 'tags', columns: COLUMNS.tags };
     case 'tenants': {
