@@ -100,7 +100,7 @@ export async function startTalemo(config: Config, logger: Logger, options: Talem
       throw describeConnectError(err, 'the database as talemo_owner', urls.owner);
     });
     if (migration.applied.length > 0) logger.info({ applied: migration.applied }, 'migrations applied');
-    const demoAccounts = await seedDemoOnFirstStart(urls.owner, config.seedDemo);
+    const demo = await seedDemoOnFirstStart(urls.owner, config.seedDemo);
 
     const metrics = createMetrics();
     const db = new Database({
@@ -115,6 +115,7 @@ export async function startTalemo(config: Config, logger: Logger, options: Talem
     stack.push({ name: 'job queue', stop: () => jobs.close() });
     const context: PlatformContext = { config, logger, urls, db, jobs };
 
+    const agents = options.agentDispatcher?.(context);
     const upstream = await startShapeUpstream(config, secret, logger, stack);
     for (const service of options.background ?? []) {
       const running = await service.start(context);
@@ -128,7 +129,7 @@ export async function startTalemo(config: Config, logger: Logger, options: Talem
       metrics,
       db,
       shapeUpstream: () => upstream,
-      ...(options.agentDispatcher ? { agents: options.agentDispatcher(context) } : {}),
+      ...(agents ? { agents } : {}),
       ...(options.webhookQueue ? { webhookQueue: options.webhookQueue(context) } : {}),
       health: {
         readiness,
@@ -144,11 +145,17 @@ export async function startTalemo(config: Config, logger: Logger, options: Talem
     const http: HttpServer = await listen(app.fetch, config.host, config.port);
     stack.push({ name: 'http', stop: () => http.close(config.shutdownTimeoutMs) });
 
+    // The demo's narrations and covers, now that something can take them
+    // (without a dispatcher they stay pending for a worker's sweep).
+    for (const task of agents ? (demo?.tasks ?? []) : []) {
+      await agents!.enqueue(task).catch((err: unknown) => logger.warn({ err, taskId: task.id }, 'demo task left pending for the sweep'));
+    }
+
     return {
       url: http.url,
       dataDir,
       databaseLocation: safeLocation(urls.app),
-      demoAccounts,
+      demoAccounts: demo?.accounts ?? null,
       db,
       jobs,
       stop: stopAll,

@@ -14,6 +14,20 @@ import { clientTx } from '../db/database.ts';
 import { createTenant } from '../tenants/tenant-creation-service.ts';
 import { DEMO_TAGS, FAMILY_STORIES, SCHOOL_STORIES, type DemoStory } from './demo-content.ts';
 
+/** A narration or cover the seed asked for; dispatched once the worker is up. */
+export interface DemoTask {
+  id: string;
+  tenantId: string;
+  agentType: 'TTSAgent' | 'IllustratorAgent';
+  requestedBy: string;
+}
+
+export interface DemoSeed {
+  accounts: DemoAccount[];
+  /** The demo stories' narration and covers, made by the worker like any other. */
+  tasks: DemoTask[];
+}
+
 export interface DemoAccount {
   tenant: string;
   name: string;
@@ -68,10 +82,11 @@ const TENANTS: DemoTenant[] = [
 
 /**
  * Seeds when this is the first start and seeding is enabled. Returns the demo
- * accounts it created, or null when this was not the first start (or seeding
- * is off, in which case the first-start marker is cleared all the same).
+ * accounts and the agent tasks it created, or null when this was not the
+ * first start (or seeding is off, in which case the first-start marker is
+ * cleared all the same).
  */
-export async function seedDemoOnFirstStart(ownerUrl: string, enabled: boolean): Promise<DemoAccount[] | null> {
+export async function seedDemoOnFirstStart(ownerUrl: string, enabled: boolean): Promise<DemoSeed | null> {
   const client = new pg.Client({ connectionString: ownerUrl, application_name: 'talemo-seed' });
   await client.connect();
   try {
@@ -98,7 +113,7 @@ export async function seedDemoOnFirstStart(ownerUrl: string, enabled: boolean): 
   }
 }
 
-async function seed(client: pg.Client): Promise<DemoAccount[]> {
+async function seed(client: pg.Client): Promise<DemoSeed> {
   const tagIds = new Map<string, string>();
   for (const tag of DEMO_TAGS) {
     const { rows } = await client.query<{ id: string }>(
@@ -109,12 +124,16 @@ async function seed(client: pg.Client): Promise<DemoAccount[]> {
     tagIds.set(tag.slug, rows[0]!.id);
   }
 
-  const accounts: DemoAccount[] = [];
-  for (const tenant of TENANTS) accounts.push(...(await seedTenant(client, tenant, tagIds)));
-  return accounts;
+  const result: DemoSeed = { accounts: [], tasks: [] };
+  for (const tenant of TENANTS) {
+    const seeded = await seedTenant(client, tenant, tagIds);
+    result.accounts.push(...seeded.accounts);
+    result.tasks.push(...seeded.tasks);
+  }
+  return result;
 }
 
-async function seedTenant(client: pg.Client, tenant: DemoTenant, tagIds: Map<string, string>): Promise<DemoAccount[]> {
+async function seedTenant(client: pg.Client, tenant: DemoTenant, tagIds: Map<string, string>): Promise<DemoSeed> {
   const tenantId = randomUUID();
   // The owner obeys RLS too (FORCE), so it works inside the tenant's context.
   await client.query(`SELECT set_config('app.tenant', $1, true)`, [tenantId]);
@@ -129,6 +148,7 @@ async function seedTenant(client: pg.Client, tenant: DemoTenant, tagIds: Map<str
   await tx.execute('UPDATE users SET avatar = $2 WHERE id = $1', [created.adminUserId, first!.avatar]);
 
   const accounts: DemoAccount[] = [];
+  const tasks: DemoTask[] = [];
   const addAccount = async (member: DemoMember, userId: string) => {
     const account: DemoAccount = { tenant: tenant.name, name: member.name, profile: DEFAULT_PROFILES[member.profile].name };
     if (member.email) {
@@ -157,6 +177,14 @@ async function seedTenant(client: pg.Client, tenant: DemoTenant, tagIds: Map<str
     for (const slug of story.tags) {
       await tx.execute('INSERT INTO story_tags (tenant_id, story_id, tag_id) VALUES ($1, $2, $3)', [tenantId, row.id, tagIds.get(slug)]);
     }
+    // Demo stories should play: ask the worker for their narration and cover.
+    for (const agentType of ['TTSAgent', 'IllustratorAgent'] as const) {
+      const task = await tx.one<{ id: string }>(
+        `INSERT INTO agent_tasks (tenant_id, agent_type, story_id, input, requested_by) VALUES ($1, $2, $3, '{}', $4) RETURNING id`,
+        [tenantId, agentType, row.id, created.adminUserId],
+      );
+      tasks.push({ id: task.id, tenantId, agentType, requestedBy: created.adminUserId });
+    }
   }
-  return accounts;
+  return { accounts, tasks };
 }

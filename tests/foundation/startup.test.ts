@@ -52,6 +52,22 @@ describe('a good start', () => {
     expect((await fetch(`${url}/api/health/ready`)).status).toBe(200);
     expect(fs.statSync(path.join(data, 'secret')).mode & 0o777).toBe(0o600);
 
+    // The in-process worker narrates and illustrates the demo stories, so a
+    // newcomer's first library plays: signs in with the printed password.
+    const password = /camille@example\.com \/ (\S+)/.exec(proc.output())![1]!;
+    const signIn = await fetch(`${url}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'camille@example.com', password }) });
+    const token = (await signIn.json()).data.token as string;
+    const deadline = Date.now() + 120_000;
+    let stories: Array<{ audio_asset_id: string | null; image_asset_id: string | null }> = [];
+    while (Date.now() < deadline) {
+      const res = await fetch(`${url}/api/stories?limit=20`, { headers: { Authorization: `Bearer ${token}` } });
+      stories = (await res.json()).data.items;
+      if (stories.length > 0 && stories.every((s) => s.audio_asset_id && s.image_asset_id)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(stories.length).toBeGreaterThanOrEqual(3);
+    expect(stories.filter((s) => !s.audio_asset_id || !s.image_asset_id)).toEqual([]);
+
     const pid = Number(fs.readFileSync(path.join(data, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
     proc.child.kill('SIGINT');
     expect(await proc.exited).toBe(0);
