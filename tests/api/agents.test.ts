@@ -33,13 +33,13 @@ const generation = {
 
 describe('trigger', () => {
   it('records a story generation request with its private draft, and dispatches it after commit', async () => {
-    const dispatchedBefore = h.dispatched.length;
     const res = await h.call('POST', '/api/agents/trigger', { token: w.parent.token, json: generation });
     expect(res.status, res.text).toBe(202);
     const task = res.body.data;
     expect(task).toMatchObject({ agent_type: 'QuotaAgent', status: 'pending', requested_by: w.parent.userId });
     expect(task.input).toMatchObject({ voice: 'en-gb', illustration_style: 'watercolour', publish: { is_published: true, visibility: 'tenant_only' } });
-    expect(h.dispatched.slice(dispatchedBefore)).toEqual([{ id: task.id, tenantId: w.tenantId, agentType: 'QuotaAgent', requestedBy: w.parent.userId }]);
+    // On the real queue as one story pipeline job, for this task.
+    expect((await h.queuedTasks()).filter((q) => q.id === task.id)).toEqual([{ id: task.id, tenantId: w.tenantId, job: 'agent.pipeline' }]);
 
     const story = await h.call('GET', `/api/stories/${task.story_id}`, { token: w.parent.token });
     expect(story.body.data).toMatchObject({ title: 'The Brave Snail', visibility: 'private', is_published: false, content: 'A snail set off to see the sea.' });
@@ -75,12 +75,12 @@ describe('trigger', () => {
     [{ agent_type: 'PersonalizationAgent', input: { user_id: 'me' } }, 'input.user_id'],
   ])('refuses %j (field %s) and writes nothing', async (body, field) => {
     const before = await rowCounts(h.admin);
-    const dispatched = h.dispatched.length;
+    const queued = (await h.queuedTasks()).length;
     const res = await h.call('POST', '/api/agents/trigger', { token: w.parent.token, json: body });
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.errors!)).toContain(field);
     expect(await rowCounts(h.admin)).toEqual(before);
-    expect(h.dispatched.length).toBe(dispatched);
+    expect((await h.queuedTasks()).length).toBe(queued);
   });
 
   it('needs agents.trigger, and stories.publish to publish the result', async () => {

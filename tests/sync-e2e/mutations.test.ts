@@ -134,7 +134,7 @@ describe('each mutation type', () => {
     expect(asked.results.map((r) => r.status)).toEqual(['accepted']);
     const row = await arrives(tasks, (r) => r.id === id);
     expect(row).toMatchObject({ write_id: asked.sent[0]!.write_id, agent_type: 'QuotaAgent', status: 'pending', requested_by: home.parent.userId });
-    expect(stack.dispatched.filter((d) => d.id === id)).toEqual([{ id, tenantId: home.tenantId, agentType: 'QuotaAgent', requestedBy: home.parent.userId }]);
+    expect((await stack.queuedTasks()).filter((q) => q.id === id)).toEqual([{ id, tenantId: home.tenantId, job: 'agent.pipeline' }]);
   });
 });
 
@@ -157,7 +157,7 @@ describe('replays', () => {
       tasks: await count('SELECT count(*) AS n FROM agent_tasks WHERE tenant_id = $1', [home.tenantId]),
       audit: await count('SELECT count(*) AS n FROM audit_log WHERE tenant_id = $1', [home.tenantId]),
       results: await count('SELECT count(*) AS n FROM sync_mutation_results WHERE tenant_id = $1', [home.tenantId]),
-      dispatched: stack.dispatched.length,
+      queued: (await stack.queuedTasks()).length,
     });
     const before = await fingerprint();
 
@@ -262,11 +262,11 @@ describe('refusals', () => {
     // The task service makes the task; taking the device's id then fails, because that id is taken.
     const taken = (await stack.admin.query<{ id: string }>('SELECT id FROM agent_tasks WHERE tenant_id = $1 LIMIT 1', [home.tenantId])).rows[0]!.id;
     const tasks = await count('SELECT count(*) AS n FROM agent_tasks', []);
-    const dispatched = stack.dispatched.length;
+    const queued = (await stack.queuedTasks()).length;
     const res = await postMutations(stack.url, home.parent.token, [{ type: 'agent_task.request', payload: { id: taken, agent_type: 'SearchAssistant', input: { question: 'Owls?' } } }]);
     expect(res.results[0]).toMatchObject({ status: 'rejected', message: expect.stringContaining('Make the change again') });
     await new Promise((r) => setTimeout(r, 100));
-    expect(stack.dispatched.length).toBe(dispatched);
+    expect((await stack.queuedTasks()).length).toBe(queued);
     expect(await count('SELECT count(*) AS n FROM agent_tasks', [])).toBe(tasks);
   });
 

@@ -79,7 +79,7 @@ it('queues writes while the server is unreachable and lands each exactly once wh
     { event_kind: 'pause', p: 31.5, device_id: 'parent-phone' },
   ]);
   expect((await stack.admin.query('SELECT write_id FROM agent_tasks WHERE id = $1', [task])).rows).toEqual([{ write_id: sent[5]!.write_id }]);
-  expect(stack.dispatched.filter((d) => d.id === task)).toHaveLength(1);
+  expect((await stack.queuedTasks()).filter((q) => q.id === task)).toHaveLength(1);
   // Every write was answered from its recorded result the second time, never applied twice.
   expect(Number((await stack.admin.query('SELECT count(*) FROM sync_mutation_results WHERE user_id = $1', [home.parent.userId])).rows[0].count)).toBe(6);
 

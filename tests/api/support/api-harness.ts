@@ -14,7 +14,7 @@ import { createApp } from '../../../server/http/app.ts';
 import { silentLogger } from '../../../server/observability/logger.ts';
 import { createMetrics } from '../../../server/observability/metrics.ts';
 import { readinessChecks } from '../../../server/platform/readiness.ts';
-import type { AgentDispatcher, AgentTaskRef } from '../../../server/services/agent-dispatcher.ts';
+import { realAgentQueue, type QueuedTask } from '../../support/agent-queue.ts';
 import { LocalDiskStorage } from '../../../server/storage/index.ts';
 import { inProcessWebhookQueue, type InProcessWebhookQueue } from '../../../server/webhooks/index.ts';
 import { testConfig } from '../../support/test-app.ts';
@@ -53,8 +53,8 @@ export interface ApiHarness {
   queue: InProcessWebhookQueue;
   storage: LocalDiskStorage;
   storageRoot: string;
-  /** Tasks the app handed to the dispatcher, in order. */
-  dispatched: AgentTaskRef[];
+  /** The agent jobs the app put on the real queue. */
+  queuedTasks(): Promise<QueuedTask[]>;
   call(method: string, path: string, options?: CallOptions): Promise<ApiResult>;
   /** The raw Response, for binary bodies. */
   fetch(method: string, path: string, options?: CallOptions): Promise<Response>;
@@ -69,8 +69,8 @@ export async function createApiHarness(label: string, env: Record<string, string
   const storageRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'talemo-api-assets-'));
   const storage = new LocalDiskStorage(storageRoot);
   const queue = inProcessWebhookQueue(config, t.db, silentLogger());
-  const dispatched: AgentTaskRef[] = [];
-  const agents: AgentDispatcher = { enqueue: async (task) => void dispatched.push(task) };
+  const agentQueue = realAgentQueue(t);
+  const agents = agentQueue.dispatcher;
   const app = createApp({
     config,
     logger: silentLogger(),
@@ -96,7 +96,7 @@ export async function createApiHarness(label: string, env: Record<string, string
   };
 
   return {
-    t, config, app, admin, queue, storage, storageRoot, dispatched, fetch,
+    t, config, app, admin, queue, storage, storageRoot, queuedTasks: agentQueue.queuedTasks, fetch,
     async call(method, url, options) {
       const res = await fetch(method, url, options);
       const text = await res.text();
@@ -111,6 +111,7 @@ export async function createApiHarness(label: string, env: Record<string, string
     },
     async close() {
       await queue.close();
+      await agentQueue.close();
       await admin.end();
       await t.drop();
       fs.rmSync(storageRoot, { recursive: true, force: true });

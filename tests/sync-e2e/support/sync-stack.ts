@@ -18,7 +18,7 @@ import { listen, type HttpServer } from '../../../server/http/server.ts';
 import { silentLogger } from '../../../server/observability/logger.ts';
 import { createMetrics } from '../../../server/observability/metrics.ts';
 import { readinessChecks } from '../../../server/platform/readiness.ts';
-import type { AgentDispatcher, AgentTaskRef } from '../../../server/services/agent-dispatcher.ts';
+import { realAgentQueue, type QueuedTask } from '../../support/agent-queue.ts';
 import { shapeUpstream, type ShapeUpstream } from '../../../server/sync/shape-upstream.ts';
 import { startShapeService, type ShapeService } from '../../../sync/service/index.ts';
 import { startServiceProcess, type ServiceProcess } from '../../sync/support/service-process.ts';
@@ -45,8 +45,8 @@ export interface SyncStack {
   t: TestDatabase;
   /** Superuser: sees every tenant, for fixtures and for the expected answers. */
   admin: pg.Client;
-  /** Agent tasks the app handed to the worker after commit, in order. */
-  dispatched: AgentTaskRef[];
+  /** The agent jobs the app put on the real queue (no worker takes them). */
+  queuedTasks(): Promise<QueuedTask[]>;
   /** The shape service's own URL (not for devices: they go through the proxy). */
   shapeServiceUrl(): string;
   killShapeService(): Promise<void>;
@@ -94,8 +94,8 @@ export async function startSyncStack(label: string, options: SyncStackOptions = 
   };
   await startService();
 
-  const dispatched: AgentTaskRef[] = [];
-  const agents: AgentDispatcher = { enqueue: async (task) => void dispatched.push(task) };
+  const agentQueue = realAgentQueue(t);
+  const agents = agentQueue.dispatcher;
   const port = await freePort();
   const config = testConfig({ HOST: '127.0.0.1', PORT: String(port), CORS_ORIGINS: PWA_ORIGIN, ...options.env });
   const app = createApp({
@@ -113,7 +113,7 @@ export async function startSyncStack(label: string, options: SyncStackOptions = 
     url: `http://127.0.0.1:${port}`,
     t,
     admin,
-    dispatched,
+    queuedTasks: agentQueue.queuedTasks,
     shapeServiceUrl: () => {
       if (!upstream) throw new Error('the shape service is not running');
       return upstream.shapeUrl.replace(/\/v1\/shape$/, '');
@@ -129,6 +129,7 @@ export async function startSyncStack(label: string, options: SyncStackOptions = 
     },
     async close() {
       await http?.close(0);
+      await agentQueue.close();
       await stopService('stop');
       await admin.end();
       for (let attempt = 0; attempt < 50; attempt++) {
