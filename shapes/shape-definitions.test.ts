@@ -81,6 +81,12 @@ describe('shape definitions', () => {
     expect(shapeFor('listening_events', parent)!.where).toBe("tenant_id = $1 AND (user_id = $2 OR listener_kind = 'kid')");
   });
 
+  it('tell members only names, avatars and kind of each other; admins also profile and active flag', () => {
+    expect(shapeFor('users', kid)!.columns).toEqual(['id', 'tenant_id', 'kind', 'display_name', 'avatar']);
+    expect(shapeFor('users', parent)!.columns).toEqual(['id', 'tenant_id', 'kind', 'display_name', 'avatar']);
+    expect(shapeFor('users', admin)!.columns).toEqual(['id', 'tenant_id', 'profile_id', 'kind', 'display_name', 'avatar', 'is_active']);
+  });
+
   it('refuse a profile without stories.read', () => {
     const none = viewer('adult', { actions: [], limits: { ageRanges: null, languages: null } });
     expect(shapeFor('stories', none)).toBeNull();

@@ -12,14 +12,16 @@
  * | agent_tasks      | a parent's own; an admin (users.manage) the whole tenant's; kids none                  |
  * | profiles         | everyone in the tenant                                                                |
  * | tenant_policies  | everyone in the tenant                                                                |
- * | users            | the tenant's members: name, avatar, kind and profile only                              |
+ * | users            | the tenant's members: name, avatar and kind; admins also get profile and active flag   |
  * | listening_events | one's own; adults also see the tenant's kids'                                          |
  * | story_tags       | the tags of exactly the stories the viewer can see (story facts copied onto them)      |
  * | tags             | everyone: the global vocabulary                                                       |
  * | tenants          | the viewer's own tenant                                                               |
  *
  * Columns never carry secrets: no password or token hashes, no emails, and
- * nothing about members beyond name, avatar, kind and profile.
+ * nothing about members beyond name and avatar (and whether the account is a
+ * kid's); only admins, who manage membership, also get each member's profile
+ * and whether the account is active.
  *
  * When a profile's permissions or a tenant policy change, the parameters
  * change, so the device's shape handle no longer matches: it gets a
@@ -67,6 +69,9 @@ const COLUMNS: Record<ShapeName, string[]> = {
   tags: ['id', 'name', 'slug', 'category'],
   tenants: ['id', 'name', 'type'],
 };
+
+/** What everyone may know about a fellow member. */
+const MEMBER_COLUMNS = ['id', 'tenant_id', 'kind', 'display_name', 'avatar'];
 
 export const SHAPE_NAMES = Object.keys(COLUMNS) as ShapeName[];
 
@@ -153,8 +158,11 @@ export function shapeFor(name: ShapeName, viewer: Viewer): ShapeDefinition | nul
     }
     case 'profiles':
     case 'tenant_policies':
-    case 'users':
       return tenant(new WhereBuilder()).build(name);
+    case 'users': {
+      const definition = tenant(new WhereBuilder()).build('users');
+      return isAdmin(viewer) ? definition : { ...definition, columns: MEMBER_COLUMNS };
+    }
     case 'listening_events': {
       const w = tenant(new WhereBuilder());
       const self = w.param(viewer.userId);
