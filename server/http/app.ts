@@ -54,7 +54,9 @@ export const EXPOSED_HEADERS = ['X-Request-ID', 'Retry-After', 'electric-handle'
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const { config } = deps;
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // strict: false — the design card writes paths with a trailing slash (/api/stories/);
+  // both forms reach the same route.
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, strict: false });
 
   app.use(requestId({ headerName: 'X-Request-ID', limitLength: 128 }));
   app.use(requestLog(deps.logger, deps.metrics));

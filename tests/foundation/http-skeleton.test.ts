@@ -32,6 +32,14 @@ describe('health', () => {
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 
+  it('answers the design card\'s trailing-slash paths like the plain ones', async () => {
+    const { app } = createTestApp(t);
+    expect((await app.request('/api/health/')).status).toBe(200);
+    expect((await app.request('/api/health/ready/')).status).toBe(200);
+    const res = await app.request('/api/auth/token/', { method: 'POST', body: '{', headers: { 'Content-Type': 'application/json' } });
+    expect(res.status).toBe(400);
+  });
+
   it('echoes a well-formed incoming X-Request-ID', async () => {
     const { app } = createTestApp(t);
     const res = await app.request('/api/health', { headers: { 'X-Request-ID': 'abc-123' } });
@@ -95,6 +103,13 @@ describe('metrics', () => {
 });
 
 describe('the envelope for failures', () => {
+  it('malformed JSON is a 400 envelope saying so', async () => {
+    const { app } = createTestApp(t);
+    const res = await app.request('/api/auth/token', { method: 'POST', body: '{"email": "a@b.c",', headers: { 'Content-Type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ status: 'error', data: null, message: 'The request body is not valid JSON.', errors: { body: ['must be valid JSON'] } });
+  });
+
   it('an unknown route is a 404 envelope', async () => {
     const { app } = createTestApp(t);
     const res = await app.request('/api/nothing-here', { method: 'POST' });
