@@ -18,14 +18,25 @@
  * - On the endpoints that establish a session, a stale or invalid credential
  *   is ignored instead of refused, so an expired cookie never stops someone
  *   from signing in again.
+ *
+ * Privilege change: when the user's profile or its permissions changed since
+ * the session was issued, the session is rotated once the handler has run
+ * (session-rotation.ts) and the new token rides on this response. After the
+ * handler, because a handler that itself replaced or ended the session
+ * (refresh, sign-in, sign-out) must win: rotation then finds it no longer
+ * live and delivers nothing. The request itself already runs with the new
+ * privileges either way: they are read afresh on every request.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv } from '../http/app-env.ts';
 import { HttpError } from '../http/http-error.ts';
 import type { Database } from '../db/database.ts';
-import { validateSessionToken } from './session-store.ts';
+import { requestMeta } from '../http/request-meta.ts';
+import { validateSessionToken, type ValidSession } from './session-store.ts';
 import { sessionCookieName } from './session-cookie.ts';
+import { rotateForPrivilegeChange } from './session-rotation.ts';
+import { deliverRotatedSession } from './session-transport.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -53,6 +64,8 @@ export interface AuthenticateOptions {
   publicUrl: string;
   /** Extra origins the PWA may be served from (CORS_ORIGINS). */
   trustedOrigins: string[];
+  /** TRUST_PROXY: whether the audit row of a rotation believes X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler<AppEnv> {
@@ -74,9 +87,10 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
       via = token ? 'cookie' : undefined;
     }
 
+    let valid: ValidSession | undefined;
     if (token && via) {
       if (via === 'cookie' && !SAFE_METHODS.has(c.req.method)) assertSameOrigin(c, ownOrigins);
-      const valid = await validateSessionToken(options.db, token);
+      valid = await validateSessionToken(options.db, token);
       if (valid) {
         c.set('viewer', valid.viewer);
         c.set('session', { ...valid.session, via });
@@ -85,7 +99,19 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
       }
     }
     await next();
+    if (valid?.privilegesChanged && via) await rotateAfterPrivilegeChange(c, options, valid, via);
   };
+}
+
+async function rotateAfterPrivilegeChange(c: Context<AppEnv>, options: AuthenticateOptions, valid: ValidSession, via: 'cookie' | 'bearer'): Promise<void> {
+  try {
+    const outcome = await rotateForPrivilegeChange(options.db, valid.viewer, valid.session, requestMeta(c, options.trustProxy));
+    if (outcome.kind === 'rotated') deliverRotatedSession(c, options.publicUrl, via, outcome.issued);
+  } catch (err) {
+    // The handler's answer stands (its work is committed). The old session is
+    // still live and unrotated, so the next request tries again.
+    c.var.logger?.error({ err, sessionId: valid.session.id }, 'session rotation after a privilege change failed; will retry on the next request');
+  }
 }
 
 function assertSameOrigin(c: Context<AppEnv>, ownOrigins: Set<string>): void {

@@ -11,18 +11,15 @@ export function sessionCookieName(publicUrl: string): string {
   return publicUrl.startsWith('https:') ? '__Host-talemo_session' : 'talemo_session';
 }
 
+/** The same attributes whether setting or clearing: a browser matches a deletion by name, path and domain, and refuses a __Host- cookie without Secure. */
+function sessionCookieOptions(publicUrl: string) {
+  return { httpOnly: true, sameSite: 'Lax', secure: publicUrl.startsWith('https:'), path: '/' } as const;
+}
+
 export function setSessionCookie(c: Context, publicUrl: string, token: string, expiresAt: Date): void {
-  const secure = publicUrl.startsWith('https:');
-  setCookie(c, sessionCookieName(publicUrl), token, {
-    httpOnly: true,
-    sameSite: 'Lax',
-    secure,
-    path: '/',
-    expires: expiresAt,
-  });
+  setCookie(c, sessionCookieName(publicUrl), token, { ...sessionCookieOptions(publicUrl), expires: expiresAt });
 }
 
 export function clearSessionCookie(c: Context, publicUrl: string): void {
-  const secure = publicUrl.startsWith('https:');
-  deleteCookie(c, sessionCookieName(publicUrl), { path: '/', secure });
+  deleteCookie(c, sessionCookieName(publicUrl), sessionCookieOptions(publicUrl));
 }

@@ -13,7 +13,7 @@ import type { IssuedSession } from './session-transport.ts';
 import { createSession, revokeSession, type SessionClientInfo, type SessionInfo, type SessionKind } from './session-store.ts';
 
 /** Why a session ended, as recorded in sessions.revoked_reason and the audit log. */
-export type RevocationReason = 'sign_out' | 'revoked_by_user' | 'rotated' | 'replaced_by_sign_in' | 'handed_to_kid' | 'password_changed';
+export type RevocationReason = 'sign_out' | 'revoked_by_user' | 'rotated' | 'replaced_by_sign_in' | 'handed_to_kid' | 'password_changed' | 'privilege_change';
 
 /** Revokes a session of the tenant in `tx` and records it. False when it was not live. */
 export async function revokeAndRecord(tx: Tx, viewer: Pick<Viewer, 'tenantId' | 'userId'>, sessionId: string, reason: RevocationReason, meta: RequestMeta): Promise<boolean> {

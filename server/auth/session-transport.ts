@@ -36,6 +36,27 @@ export function deliverSession(c: Context<AppEnv>, publicUrl: string, issued: Is
   };
 }
 
+/**
+ * The response header carrying a bearer session's replacement after a
+ * privilege change (session-rotation.ts). Clients switch to it for their next
+ * requests; sync/device/server-connection.ts does so by itself. The old token
+ * keeps working for ROTATION_GRACE_MS, for requests already in flight.
+ */
+export const ROTATED_SESSION_HEADER = 'Talemo-Session-Token';
+
+/**
+ * Hands a rotated session to the client the way it presented the old one: a
+ * new cookie for the PWA, the header above for bearer clients. Called after
+ * the handler ran, so it adds to whatever response the handler gave.
+ */
+export function deliverRotatedSession(c: Context<AppEnv>, publicUrl: string, via: 'cookie' | 'bearer', issued: NewSession): void {
+  if (via === 'cookie') setSessionCookie(c, publicUrl, issued.token, issued.session.expiresAt);
+  else c.header(ROTATED_SESSION_HEADER, issued.token);
+  // A shared cache must never keep a response that carries a credential
+  // (shape responses are otherwise cacheable).
+  c.header('Cache-Control', 'no-store');
+}
+
 /** What a session row records about the device that holds it. */
 export function sessionClient(c: Context<AppEnv>, trustProxy: boolean, deviceName?: string | null): SessionClientInfo {
   return { userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c, trustProxy), deviceName: deviceName ?? null };

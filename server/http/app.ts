@@ -50,7 +50,7 @@ export interface AppDeps {
 const UPLOAD_PATH = '/api/assets';
 
 /** Response headers a browser may read cross-origin (the sync protocol's among them). */
-export const EXPOSED_HEADERS = ['X-Request-ID', 'Retry-After', 'electric-handle', 'electric-offset', 'electric-schema', 'electric-cursor', 'electric-up-to-date'];
+export const EXPOSED_HEADERS = ['X-Request-ID', 'Retry-After', 'Talemo-Session-Token', 'electric-handle', 'electric-offset', 'electric-schema', 'electric-cursor', 'electric-up-to-date'];
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const { config } = deps;
@@ -105,7 +105,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     })(c, next);
   });
 
-  app.use('/api/*', authenticate({ db: deps.db, publicUrl: config.publicUrl, trustedOrigins: config.corsOrigins }));
+  app.use('/api/*', authenticate({ db: deps.db, publicUrl: config.publicUrl, trustedOrigins: config.corsOrigins, trustProxy: config.trustProxy }));
 
   app.route('/', healthRoutes({ metrics: deps.metrics, metricsToken: config.metricsToken, ...deps.health }));
   // Feature routes are mounted here, one line each.

@@ -74,7 +74,9 @@ export async function startDevice(baseUrl: string, tenantId: string, member: Mem
   };
   device.sync = new DeviceSync({
     pg,
-    conn: { baseUrl, bearerToken: member.token, fetch: instrumented },
+    // The member's token follows the device's: a privilege change rotates the
+    // session, and the test's own checks must then use the new one too.
+    conn: { baseUrl, bearerToken: member.token, fetch: instrumented, onTokenRotated: (token) => (member.token = token) },
     viewer: { userId: member.userId, tenantId, kind: member.kind, displayName: member.name },
     deviceId,
     shapes: plan,
