@@ -108,7 +108,13 @@ export const tenantSchema = z
     created_at: time,
     updated_at: time,
     members: z.object({ active: z.number(), total: z.number() }),
-    subscription: z.object({ plan: z.string(), status: z.string(), start_date: time, end_date: time.nullable(), payment_provider: z.string() }).nullable(),
+    subscription: z
+      .object({ plan: z.string(), status: z.enum(['active', 'trialing', 'past_due', 'canceled', 'expired']), start_date: time, end_date: time.nullable(), payment_provider: z.string() })
+      .nullable()
+      .openapi({ description: 'The running subscription, else the most recent one whatever its status (a cancelled plan shows as such).' }),
+    limits: z
+      .object({ story_quota: z.number(), max_users: z.number(), storage_quota_mb: z.number(), max_upload_mb: z.number() })
+      .openapi({ description: 'The plan limits in force: the plan’s defaults, or the tenant’s own settings of those policies.' }),
   })
   .openapi('Tenant');
 

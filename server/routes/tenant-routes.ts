@@ -12,7 +12,7 @@ const tags = ['tenants'];
 
 const current = createRoute({
   method: 'get', path: '/api/tenants', tags, summary: 'Your family or school',
-  ...access({ kind: 'member', reason: 'Every member may see the tenant they belong to (name, type, plan).' }),
+  ...access({ kind: 'member', reason: 'Every member may see the tenant they belong to (name, type, plan, subscription status and limits).' }),
   responses: { 200: ok(tenantSchema, 'The current tenant'), ...errors(401) },
 });
 
