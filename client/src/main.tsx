@@ -9,16 +9,18 @@ import { App, Splash } from './app/App.tsx';
 import { SessionProvider } from './app/session.tsx';
 import { ReplicaProvider } from './db/replica-context.tsx';
 import { openReplica } from './db/replica.ts';
-import { I18nProvider } from './i18n/i18n.tsx';
-import { KidBootLibrary } from './kid/KidBootLibrary.tsx';
+import { I18nProvider, loadMessages } from './i18n/i18n.tsx';
+import { initialLocale } from './i18n/locales.ts';
+import { KidBootApp, warmOfflineAudioIndex } from './kid/KidBootApp.tsx';
 import { readLibrarySnapshot } from './kid/library-snapshot.ts';
 import { registerServiceWorker } from './pwa/register-service-worker.ts';
 import './styles/app.css';
 
 const root = createRoot(document.getElementById('root')!);
-// A kid tablet paints its library from the last snapshot while PGlite opens.
+// A kid tablet paints its library from the last snapshot while PGlite opens, and plays what is cached.
 const snapshot = readLibrarySnapshot();
-root.render(<I18nProvider>{snapshot && snapshot.stories.length > 0 ? <KidBootLibrary snapshot={snapshot} /> : <Splash />}</I18nProvider>);
+if (snapshot) void warmOfflineAudioIndex();
+root.render(<I18nProvider>{snapshot && snapshot.stories.length > 0 ? <KidBootApp snapshot={snapshot} /> : <Splash />}</I18nProvider>);
 
 registerServiceWorker();
 
@@ -37,8 +39,11 @@ openReplica().then(
       </StrictMode>,
     );
   },
-  (err: unknown) => {
+  async (err: unknown) => {
     console.error(err);
-    document.getElementById('root')!.innerHTML = `<p class="boot-error" role="alert">Talemo could not open its storage on this device. Check that the browser allows site data, then reload.</p>`;
+    const messages = await loadMessages(initialLocale());
+    const p = Object.assign(document.createElement('p'), { className: 'boot-error', textContent: messages['boot.storageError'] });
+    p.setAttribute('role', 'alert');
+    document.getElementById('root')!.replaceChildren(p);
   },
 );

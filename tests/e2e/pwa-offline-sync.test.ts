@@ -8,7 +8,10 @@
  *     it without a reload;
  * (c) an admin removes an age range and the kid's tablet drops the hidden
  *     story and its cached audio;
- * (d) a parent's draft written offline is sent, once, when back online.
+ * (d) a parent's draft written offline is sent, once, when back online;
+ * (e) the parent makes a story available offline by hand, then signs out:
+ *     the download, the library snapshot and the cached account leave the
+ *     device, so offline it shows the sign-in screen, not the library.
  *
  * The steps share one server, one family and two browsers, in this order.
  */
@@ -145,5 +148,31 @@ describe('the Talemo PWA', () => {
     expect(rows.rows).toHaveLength(1);
     expect(rows.rows[0].write_id).not.toBeNull();
     expect(rows.rows[0].created_by).toBe(family.admin.userId);
+  }, 180_000);
+
+  it('(e) downloads a story on request, and signing out takes it and the account off the device', async () => {
+    const story = await admin.query(`SELECT id FROM stories WHERE title = 'Moss and the Midnight Garden' AND audio_asset_id IS NOT NULL`);
+    const storyId: string = story.rows[0].id;
+    await parent.page.goto(`${server.url}/stories/${storyId}`);
+    await parent.page.click('button:has-text("Available offline")', { timeout: 30_000 });
+    await parent.page.waitForSelector('.offline-toggle[data-offline="ready"]', { timeout: 60_000 });
+    const audio = await admin.query(`SELECT a.size_bytes FROM stories s JOIN assets a ON a.id = s.audio_asset_id WHERE s.id = $1`, [storyId]);
+    expect(await cachedBytes(parent.page, `/offline/audio/${storyId}`)).toBe(Number(audio.rows[0].size_bytes));
+
+    await parent.page.goto(`${server.url}/settings`);
+    await parent.page.click('button:has-text("Sign out")');
+    await parent.page.waitForSelector('#email', { timeout: 30_000 });
+    const left = await parent.page.evaluate(async () => ({
+      caches: (await caches.keys()).filter((name) => name.startsWith('talemo-offline')),
+      localStorage: Object.keys(localStorage).filter((key) => key.startsWith('talemo.') && key !== 'talemo.locale'),
+    }));
+    expect(left).toEqual({ caches: [], localStorage: [] });
+
+    // Offline, a reload finds no account to open: the replica kept nothing of it.
+    await parent.context.setOffline(true);
+    await parent.page.reload().catch(() => {});
+    await parent.page.waitForSelector('#email', { timeout: 30_000 });
+    expect(await parent.page.locator('.adult-nav').count()).toBe(0);
+    await parent.context.setOffline(false);
   }, 180_000);
 });

@@ -69,6 +69,12 @@ describe('screenshots', () => {
   it('sign-in screens', async () => {
     await adult.page.goto(server.url);
     await shoot(adult.page, 'auth-sign-in', '#email');
+    // This server configures neither provider: their buttons stay, disabled, and say so.
+    for (const provider of ['Google', 'Apple']) {
+      const button = adult.page.locator(`button:has-text("Continue with ${provider}")`);
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.innerText()).toContain('not configured');
+    }
     await adult.page.goto(`${server.url}/pair`);
     await shoot(adult.page, 'auth-pair-device', '#pair-code');
   }, 120_000);
@@ -102,6 +108,22 @@ describe('screenshots', () => {
     await adult.page.goto(`${server.url}/admin/audit`);
     await shoot(adult.page, 'admin-audit', '.audit-list, .empty-state, .notice');
   }, 180_000);
+
+  it('in French', async () => {
+    await adult.page.goto(`${server.url}/settings`);
+    await adult.page.selectOption('#set-locale', 'fr');
+    await adult.page.waitForSelector('html[lang="fr"]', { timeout: 10_000 });
+    await adult.page.goto(`${server.url}/library`);
+    await shoot(adult.page, 'fr-parent-library', '.story-card');
+    expect(await adult.page.locator('.adult-nav').innerText()).toContain('Bibliothèque');
+    await adult.page.goto(`${server.url}/admin/usage`);
+    await shoot(adult.page, 'fr-admin-usage', '.plan-card');
+    expect(await adult.page.locator('#plan-title').innerText()).toBe('Offre');
+    await adult.page.goto(`${server.url}/settings`);
+    await shoot(adult.page, 'fr-parent-settings', '.storage-card');
+    await adult.page.selectOption('#set-locale', 'en');
+    await adult.page.waitForSelector('html[lang="en"]', { timeout: 10_000 });
+  }, 120_000);
 
   it('kid mode', async () => {
     const code = await api<{ code: string }>(server.url, 'POST', '/api/auth/pairing/codes', { kidId: family.kid.userId }, family.admin.token);

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, apiFetch } from '../app/api.ts';
 import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/messages-en.ts';
 import { EmptyState, ErrorState, Notice, Spinner } from '../ui/basics.tsx';
 
 interface AuditEntry {
@@ -26,16 +27,14 @@ export function AuditLog() {
   if (state === 'offline') return <Notice tone="warn" icon="cloudOff">{t('common.needsConnection')}</Notice>;
   if (state instanceof Error) return <ErrorState error={state} onRetry={load} />;
   if (state.items.length === 0) return <EmptyState icon="shield" title={t('admin.auditEmpty')} />;
-  const users = new Map<string, string>();
+    const actor = (kind: string) => (['user', 'system', 'operator', 'anonymous'].includes(kind) ? t(`admin.actor.${kind}` as MessageKey) : kind);
   return (
     <ol className="card audit-list">
       {state.items.map((e) => (
         <li key={e.seq}>
           <time dateTime={e.occurred_at}>{new Date(e.occurred_at).toLocaleString(locale)}</time>
           <code>{e.action}</code>
-          <span className="muted">
-            {e.target_type ?? ''} {e.actor_id ? (users.get(e.actor_id) ?? e.actor_kind) : e.actor_kind}
-          </span>
+          <span className="muted">{actor(e.actor_kind)}</span>
         </li>
       ))}
     </ol>

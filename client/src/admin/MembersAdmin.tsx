@@ -55,7 +55,7 @@ export function MembersAdmin() {
             <div className="member-main">
               <strong>{m.display_name}</strong>
               <div className="chips">
-                <Badge>{m.kind === 'kid' ? t('nav.kids') : 'Adult'}</Badge>
+                <Badge>{m.kind === 'kid' ? t('admin.kid') : t('admin.adult')}</Badge>
                 {m.is_active === false && <Badge tone="error">{t('admin.inactive')}</Badge>}
               </div>
             </div>

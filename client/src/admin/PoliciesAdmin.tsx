@@ -8,7 +8,7 @@ import { useState, type ReactNode } from 'react';
 import { AGE_RANGES } from '../../../shapes/permissions.ts';
 import { validatePolicy, type Policies, type PolicyKey } from '../../../shapes/policies.ts';
 import { useReplica } from '../db/replica-context.tsx';
-import { useT } from '../i18n/i18n.tsx';
+import { useI18n, useT } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-en.ts';
 import { usePolicies, usePolicyRows } from '../policies/use-policies.ts';
 import { Badge, Button, Notice } from '../ui/basics.tsx';
@@ -32,11 +32,13 @@ export function PoliciesAdmin() {
 
 function usePolicyWriter<K extends PolicyKey>(key: K) {
   const pg = useReplica();
+  const { t } = useI18n();
   const [errors, setErrors] = useState<string[]>([]);
   const [saved, setSaved] = useState(false);
   const save = async (value: Policies[K]) => {
     const check = validatePolicy(key, value);
-    if (!check.ok) return setErrors(Object.entries(check.errors).flatMap(([f, m]) => m.map((x) => `${f.replace(/^value\.?/, '') || key}: ${x}`)));
+    // The registry's own words name the field and the bound; French says which rule, from the catalogue.
+    if (!check.ok) return setErrors(Object.entries(check.errors).flatMap(([f, m]) => m.map((x) => t('policy.invalid', { policy: t(`policy.${key}` as MessageKey), detail: `${f.replace(/^value\.?/, '') || key} ${x}` }))));
     setErrors([]);
     await pg.query(`INSERT INTO tenant_policies (key, value) VALUES ($1, $2::jsonb)`, [key, JSON.stringify(check.value)]);
     setSaved(true);

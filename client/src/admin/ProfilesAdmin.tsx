@@ -44,7 +44,7 @@ function ProfileEditor({ profile }: { profile: ProfileRow }) {
   const dirty = JSON.stringify(perm) !== JSON.stringify(profile.permissions);
   const save = async () => {
     const parsed = profilePermissionsSchema.safeParse(perm);
-    if (!parsed.success) return setError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; '));
+    if (!parsed.success) return setError(t('admin.permissionsInvalid', { detail: parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ') }));
     setError(null);
     await pg.query(`UPDATE profiles SET permissions = $2 WHERE id = $1`, [profile.id, JSON.stringify(parsed.data)]);
     setSaved(true);

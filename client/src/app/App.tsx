@@ -1,10 +1,13 @@
 /** Picks the experience: sign-in screens, kid mode, or the adult app. */
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { AcceptInvitation } from '../auth/AcceptInvitation.tsx';
 import { PairDevice } from '../auth/PairDevice.tsx';
 import { SignIn } from '../auth/SignIn.tsx';
 import { SignUp } from '../auth/SignUp.tsx';
+import { discardBootPlayback } from '../kid/boot-playback.ts';
 import { KidApp } from '../kid/KidApp.tsx';
+import { KidBootApp } from '../kid/KidBootApp.tsx';
+import { readLibrarySnapshot } from '../kid/library-snapshot.ts';
 import { UpdatePrompt } from '../pwa/UpdatePrompt.tsx';
 import { Spinner } from '../ui/basics.tsx';
 import { usePath } from './router.tsx';
@@ -16,6 +19,11 @@ const AdultApp = lazy(() => import('../parent/AdultApp.tsx'));
 export function App() {
   const { state } = useSession();
   const { path, query } = usePath();
+  const kid = state.status === 'signed_in' && state.me.user.kind === 'kid';
+  // A story started on the boot screen belongs to kid mode; anyone else stops it.
+  useEffect(() => {
+    if (state.status !== 'loading' && !kid) discardBootPlayback();
+  }, [state.status, kid]);
   return (
     <>
       <Main state={state} path={path} query={query} />
@@ -25,7 +33,7 @@ export function App() {
 }
 
 function Main({ state, path, query }: { state: ReturnType<typeof useSession>['state']; path: string; query: URLSearchParams }) {
-  if (state.status === 'loading') return <Splash />;
+  if (state.status === 'loading') return <BootScreen />;
   // Invitation links carry the token in the fragment (never sent to a server or a Referer).
   const inviteToken = path === '/invite' ? (new URLSearchParams(location.hash.slice(1)).get('token') ?? query.get('token')) : null;
   if (inviteToken && state.status === 'signed_out') return <AcceptInvitation token={inviteToken} />;
@@ -40,6 +48,12 @@ function Main({ state, path, query }: { state: ReturnType<typeof useSession>['st
       <AdultApp />
     </Suspense>
   );
+}
+
+/** Until the session is known: the kid library from its snapshot (still playing what was tapped), or the splash. */
+function BootScreen() {
+  const snapshot = readLibrarySnapshot();
+  return snapshot && snapshot.stories.length > 0 ? <KidBootApp snapshot={snapshot} /> : <Splash />;
 }
 
 export function Splash() {

@@ -7,9 +7,11 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { ProfilePermissions } from '../../../shapes/permissions.ts';
 import type { Plan } from '../../../shapes/policies.ts';
-import { control, whenCleared, type Replica } from '../db/replica.ts';
+import { clearedByOtherTab, control, destroyReplica, whenCleared, type Replica } from '../db/replica.ts';
+import { clearListeningQueue, discardBootPlayback } from '../kid/boot-playback.ts';
 import { clearLibrarySnapshot } from '../kid/library-snapshot.ts';
 import { clearOfflineCaches } from '../offline/offline-cache.ts';
+import { forgetPersistRequest, requestPersistentStorage } from '../offline/persistent-storage.ts';
 import { ApiError, apiFetch } from './api.ts';
 
 export interface Me {
@@ -30,6 +32,17 @@ interface SessionApi {
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
+
+/** Why the last sign-out happened, shown by the sign-in screen after the reload that follows it. */
+const SIGNED_OUT_KEY = 'talemo.signed-out';
+/** True while this tab signs out (it reloads when done). */
+let signingOutHere = false;
+
+function takeSignOutReason(): 'expired' | undefined {
+  const reason = sessionStorage.getItem(SIGNED_OUT_KEY);
+  sessionStorage.removeItem(SIGNED_OUT_KEY);
+  return reason === 'expired' ? 'expired' : undefined;
+}
 
 async function cachedMe(pg: Replica): Promise<Me | null> {
   const { rows } = await pg.query<{ value: Me }>(`SELECT value FROM device_meta WHERE key = 'me'`);
@@ -64,13 +77,29 @@ async function adopt(pg: Replica, me: Me): Promise<void> {
 export function SessionProvider({ pg, children }: { pg: Replica; children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
-  const forgetDevice = useCallback(async () => {
-    clearLibrarySnapshot();
-    const cleared = whenCleared(pg);
-    await control(pg, 'sign_out');
-    await cleared;
-    await clearOfflineCaches();
-  }, [pg]);
+  /**
+   * Everything of this person leaves the device: the boot snapshot and its
+   * queued listening, the replica's rows (the leader clears them and stops
+   * syncing), the downloads in Cache Storage, then the replica's IndexedDB
+   * database itself. The page then starts afresh on the sign-in screen.
+   */
+  const forgetDevice = useCallback(
+    async (reason?: 'expired') => {
+      signingOutHere = true;
+      discardBootPlayback();
+      clearLibrarySnapshot();
+      clearListeningQueue();
+      forgetPersistRequest();
+      const cleared = whenCleared(pg);
+      await control(pg, 'sign_out');
+      await cleared;
+      await clearOfflineCaches();
+      await destroyReplica();
+      if (reason) sessionStorage.setItem(SIGNED_OUT_KEY, reason);
+      location.replace('/');
+    },
+    [pg],
+  );
 
   useEffect(() => {
     let cancelled = false;
@@ -86,8 +115,8 @@ export function SessionProvider({ pg, children }: { pg: Replica; children: React
       } catch (err) {
         if (cancelled) return;
         if (err instanceof ApiError && err.status === 401) {
-          if (cached) await forgetDevice();
-          setState({ status: 'signed_out', reason: cached ? 'expired' : undefined });
+          if (cached) return void (await forgetDevice('expired'));
+          setState({ status: 'signed_out', reason: takeSignOutReason() });
         } else if (!cached) {
           setState({ status: 'signed_out', reason: 'offline' });
         }
@@ -103,9 +132,9 @@ export function SessionProvider({ pg, children }: { pg: Replica; children: React
     let unlisten: (() => Promise<void>) | undefined;
     void pg
       .listen('talemo_session', async (payload) => {
-        if (payload !== 'expired') return;
-        await forgetDevice();
-        setState({ status: 'signed_out', reason: 'expired' });
+        if (payload === 'expired' && !signingOutHere) await forgetDevice('expired');
+        // Another tab signed out: this one's screens show a replica that is gone.
+        else if (clearedByOtherTab(payload) && !signingOutHere) location.replace('/');
       })
       .then((u) => (unlisten = u));
     return () => void unlisten?.();
@@ -114,13 +143,14 @@ export function SessionProvider({ pg, children }: { pg: Replica; children: React
   const completeSignIn = useCallback(async () => {
     const me = await apiFetch<Me>('/api/auth/me');
     await adopt(pg, me);
+    // A freshly paired kid tablet will live on its downloads: ask the browser to keep them.
+    if (me.user.kind === 'kid') void requestPersistentStorage('paired');
     setState({ status: 'signed_in', me });
   }, [pg]);
 
   const signOut = useCallback(async () => {
     await apiFetch('/api/auth/signout', { method: 'POST' }).catch(() => {});
     await forgetDevice();
-    setState({ status: 'signed_out' });
   }, [forgetDevice]);
 
   return <SessionContext.Provider value={{ state, completeSignIn, signOut }}>{children}</SessionContext.Provider>;

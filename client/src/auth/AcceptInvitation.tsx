@@ -18,7 +18,7 @@ export function AcceptInvitation({ token }: { token: string }) {
   const { completeSignIn } = useSession();
   const [preview, setPreview] = useState<Preview | null | 'invalid'>(null);
   const [form, setForm] = useState({ displayName: '', email: '', password: '' });
-  const { busy, error, run, fieldError } = useSubmit();
+  const { busy, error, run, fieldError } = useSubmit('invite');
   useEffect(() => {
     void apiFetch<Preview>(`/api/auth/invitations/preview?token=${encodeURIComponent(token)}`).then(
       (p) => {

@@ -12,7 +12,7 @@ export function PairDevice() {
   const t = useT();
   const { completeSignIn } = useSession();
   const [code, setCode] = useState('');
-  const { busy, error, run, fieldError } = useSubmit();
+  const { busy, error, run, fieldError } = useSubmit('pair');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
@@ -26,7 +26,7 @@ export function PairDevice() {
       <p className="muted">{t('auth.pairHelp')}</p>
       <form onSubmit={submit} noValidate>
         <Field id="pair-code" label={t('auth.pairCode')} error={fieldError('code')}>
-          <input id="pair-code" className="code-input" inputMode="text" autoCapitalize="characters" autoComplete="one-time-code" placeholder="ABCD-EF23" value={code} onChange={(e) => setCode(e.target.value)} />
+          <input id="pair-code" className="code-input" inputMode="text" autoCapitalize="characters" autoComplete="one-time-code" placeholder={t('auth.pairCodeExample')} value={code} onChange={(e) => setCode(e.target.value)} />
         </Field>
         {error && <Notice tone="error">{error}</Notice>}
         <Button type="submit" busy={busy} className="btn-block">

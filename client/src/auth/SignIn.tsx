@@ -18,7 +18,7 @@ export function SignIn({ reason }: { reason?: 'expired' | 'offline' }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [providers, setProviders] = useState<Providers | null>(null);
-  const { busy, error, run, fieldError } = useSubmit();
+  const { busy, error, run, fieldError } = useSubmit('signIn');
   const oidcError = new URLSearchParams(location.search).get('auth_error');
 
   useEffect(() => {
@@ -50,20 +50,12 @@ export function SignIn({ reason }: { reason?: 'expired' | 'offline' }) {
           {busy ? t('auth.signingIn') : t('auth.signIn')}
         </Button>
       </form>
-      {(providers?.google.configured || providers?.apple.configured) && (
+      {providers && (
         <>
           <p className="divider">{t('auth.or')}</p>
           <div className="stack">
-            {providers.google.configured && (
-              <a className="btn btn-secondary btn-block" href="/api/auth/google?returnTo=/">
-                {t('auth.google')}
-              </a>
-            )}
-            {providers.apple.configured && (
-              <a className="btn btn-secondary btn-block" href="/api/auth/apple?returnTo=/">
-                {t('auth.apple')}
-              </a>
-            )}
+            <ProviderButton name="google" configured={providers.google.configured} label={t('auth.google')} notConfigured={t('auth.notConfigured')} />
+            <ProviderButton name="apple" configured={providers.apple.configured} label={t('auth.apple')} notConfigured={t('auth.notConfigured')} />
           </div>
         </>
       )}
@@ -72,5 +64,27 @@ export function SignIn({ reason }: { reason?: 'expired' | 'offline' }) {
         <Link to="/signup">{t('auth.signUpLink')}</Link>
       </div>
     </AuthLayout>
+  );
+}
+
+/**
+ * A provider's button. One the deployment has not configured stays visible
+ * but disabled and says so, as its endpoint does, so nobody wonders where it went.
+ */
+function ProviderButton({ name, configured, label, notConfigured }: { name: 'google' | 'apple'; configured: boolean; label: string; notConfigured: string }) {
+  if (configured) {
+    return (
+      <a className="btn btn-secondary btn-block" href={`/api/auth/${name}?returnTo=/`}>
+        {label}
+      </a>
+    );
+  }
+  return (
+    <button type="button" className="btn btn-secondary btn-block btn-stacked" disabled aria-describedby={`${name}-not-configured`}>
+      {label}
+      <span id={`${name}-not-configured`} className="btn-note">
+        {notConfigured}
+      </span>
+    </button>
   );
 }

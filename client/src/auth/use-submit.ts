@@ -1,28 +1,29 @@
 import { useState } from 'react';
 import { ApiError } from '../app/api.ts';
-import { useT } from '../i18n/i18n.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { fieldRefusalText, refusalText, type RefusalContext } from '../i18n/server-messages.ts';
 
-/** Runs a form submission, keeping busy state and a message people can act on. */
-export function useSubmit() {
-  const t = useT();
+/** Runs a form submission, keeping busy state and a message people can act on, in their language. */
+export function useSubmit(context: RefusalContext = 'other') {
+  const { t, locale } = useI18n();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [error, setError] = useState<unknown>(null);
   const run = async (task: () => Promise<void>) => {
     setBusy(true);
     setError(null);
-    setFieldErrors({});
     try {
       await task();
     } catch (err) {
-      if (err instanceof ApiError) {
-        setError(err.offline ? t('common.needsConnection') : err.message);
-        setFieldErrors(err.fieldErrors ?? {});
-      } else setError(err instanceof Error ? err.message : String(err));
+      setError(err);
     } finally {
       setBusy(false);
     }
   };
-  const fieldError = (name: string) => fieldErrors[name]?.[0] ?? fieldErrors[`body.${name}`]?.[0] ?? null;
-  return { busy, error, run, fieldError };
+  // Worded at render time, so a change of language rewords a message already shown.
+  const fieldErrors = error instanceof ApiError ? (error.fieldErrors ?? {}) : {};
+  const fieldError = (name: string) => {
+    const message = fieldErrors[name]?.[0] ?? fieldErrors[`body.${name}`]?.[0];
+    return message === undefined ? null : fieldRefusalText(message, t, locale);
+  };
+  return { busy, error: error === null ? null : refusalText(error, t, locale, context), run, fieldError };
 }

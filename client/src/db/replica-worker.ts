@@ -5,8 +5,8 @@
  * sender, so a browser holds one set of long-polls whatever its tabs.
  *
  * Tabs steer it through the database itself, with NOTIFY on
- * `talemo_control`: `start` (a viewer was bound), `sign_out`, `refresh`,
- * `flush`.
+ * `talemo_control`: `start` (a viewer was bound), `sign_out:<tab>`,
+ * `refresh`, `flush`.
  */
 import { worker } from '@electric-sql/pglite/worker';
 import { openDeviceDatabase, type DeviceDatabase } from '../../../sync/device/device-database.ts';
@@ -60,12 +60,13 @@ worker({
     const pg = await openDeviceDatabase(DATA_DIR, { relaxedDurability: true });
     await pg.listen('talemo_control', (command) => {
       if (command === 'start') serially(() => startSync(pg));
-      else if (command === 'sign_out')
+      else if (command.startsWith('sign_out'))
         serially(async () => {
           if (device) await device.signOut();
           else await clearReplica(pg);
           device = undefined;
-          await pg.query(`SELECT pg_notify('talemo_session', 'cleared')`);
+          // Names the tab that asked (`sign_out:<tab>`), so the others know to reload.
+          await pg.query(`SELECT pg_notify('talemo_session', $1)`, [`cleared:${command.slice('sign_out:'.length)}`]);
         });
       else if (command === 'refresh') device?.refresh();
       else if (command === 'flush') device?.flush();

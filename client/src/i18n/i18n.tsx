@@ -4,20 +4,14 @@
  * demand, so an English session never downloads them.
  */
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { initialLocale, saveLocale, type Locale } from './locales.ts';
 import { en, type MessageKey, type Messages } from './messages-en.ts';
 
-export type Locale = 'en' | 'fr';
-export const LOCALES: Array<{ id: Locale; label: string }> = [
-  { id: 'en', label: 'English' },
-  { id: 'fr', label: 'Français' },
-];
+export { LOCALES, type Locale } from './locales.ts';
 
-const STORAGE_KEY = 'talemo.locale';
-
-function initialLocale(): Locale {
-  const saved = localStorage.getItem(STORAGE_KEY);
-  if (saved === 'en' || saved === 'fr') return saved;
-  return navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+/** The catalogue of a locale (French loads on demand). */
+export async function loadMessages(locale: Locale): Promise<Messages> {
+  return locale === 'en' ? en : (await import('./messages-fr.ts')).fr;
 }
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
@@ -39,11 +33,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const [messages, setMessages] = useState<Messages>(en);
   useEffect(() => {
     document.documentElement.lang = locale;
-    if (locale === 'en') setMessages(en);
-    else void import('./messages-fr.ts').then((m) => setMessages(m.fr));
+    void loadMessages(locale).then(setMessages);
   }, [locale]);
   const setLocale = useCallback((l: Locale) => {
-    localStorage.setItem(STORAGE_KEY, l);
+    saveLocale(l);
     setLocaleState(l);
   }, []);
   const t = useCallback<Translate>((key, vars) => format(messages[key] ?? en[key], vars), [messages]);

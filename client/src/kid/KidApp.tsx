@@ -8,14 +8,16 @@ import { useReplica } from '../db/replica-context.tsx';
 import { useLiveQuery } from '../db/use-live-query.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { useOfflineHousekeeping } from '../offline/use-offline-housekeeping.ts';
-import { usePolicies } from '../policies/use-policies.ts';
+import { usePoliciesState } from '../policies/use-policies.ts';
 import { EmptyState, Spinner } from '../ui/basics.tsx';
 import { Cover } from '../ui/Cover.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { GrownUpsPanel } from './GrownUpsPanel.tsx';
 import { inBedtime, remainingSeconds, useSecondsListenedToday } from './kid-limits.ts';
 import { KidPlayer } from './KidPlayer.tsx';
-import { saveLibrarySnapshot, takeBootPick } from './library-snapshot.ts';
+import { flushListeningQueue, peekBootPlayback } from './boot-playback.ts';
+import { takeBootPick } from './library-snapshot.ts';
+import { KID_LIBRARY_FILTER, writeLibrarySnapshot } from './library-snapshot-writer.ts';
 import { KidRestScreen } from './KidRestScreen.tsx';
 import { hasPin, PinPad, PinSetup } from './PicturePin.tsx';
 
@@ -34,15 +36,21 @@ export function KidApp() {
   const t = useT();
   const pg = useReplica();
   const me = useMe();
-  const policies = usePolicies();
+  const { policies, ready: policiesReady } = usePoliciesState();
   const [screen, setScreen] = useState<Screen>(() => {
-    const picked = takeBootPick();
-    return picked ? { kind: 'player', storyId: picked } : { kind: 'library' };
+    // A story playing since the boot screen carries on here; one tapped there that needed the app opens now.
+    const playing = peekBootPlayback()?.story.id ?? takeBootPick();
+    return playing ? { kind: 'player', storyId: playing } : { kind: 'library' };
   });
   const [pinKnown, setPinKnown] = useState<boolean | null>(null);
   const [now, setNow] = useState(() => new Date());
   const used = useSecondsListenedToday(me.user.id);
   useOfflineHousekeeping(policies.offline_auto_download, me.user.id, true);
+
+  useEffect(() => {
+    // Listening done on the boot screen, before the replica opened.
+    void flushListeningQueue(pg, me.user.id).catch((err: unknown) => console.warn('[talemo] listening queue not written yet', err));
+  }, [pg, me.user.id]);
 
   useEffect(() => {
     void hasPin(pg).then(setPinKnown);
@@ -54,19 +62,29 @@ export function KidApp() {
     `SELECT s.id, s.title, s.image_asset_id, s.audio_asset_id, s.duration_seconds,
             coalesce(f.status = 'ready', false) AS offline
        FROM stories s LEFT JOIN offline_files f ON f.story_id = s.id
-      WHERE s.is_published AND s.audio_asset_id IS NOT NULL
+      WHERE ${KID_LIBRARY_FILTER}
       ORDER BY s.created_at DESC`,
   );
+  // What the boot snapshot holds besides the list: listening (resume, minutes today) and the policies.
+  const snapshotInputs = useLiveQuery<{ events: number; policies: string | null }>(
+    `SELECT (SELECT count(*)::int FROM listening_events WHERE user_id = $1) AS events,
+            (SELECT string_agg(key || '=' || value::text, ',' ORDER BY key) FROM tenant_policies) AS policies`,
+    [me.user.id],
+  );
+  const snapshotKey = JSON.stringify([stories.rows, snapshotInputs.rows[0]]);
 
   useEffect(() => {
     if (!stories.ready) return;
     if (performance.getEntriesByName('talemo:library-ready').length === 0) performance.mark('talemo:library-ready');
-    saveLibrarySnapshot({
-      userId: me.user.id,
-      displayName: me.user.displayName,
-      stories: stories.rows.map((s) => ({ id: s.id, title: s.title, image_asset_id: s.image_asset_id, offline: s.offline })),
-    });
-  }, [stories.ready, stories.rows, me.user.id, me.user.displayName]);
+  }, [stories.ready]);
+
+  useEffect(() => {
+    if (!stories.ready || !snapshotInputs.ready) return;
+    // Off the critical path, and once for a burst of changes.
+    const timer = setTimeout(() => void writeLibrarySnapshot(pg, me).catch((err: unknown) => console.warn('[talemo] library snapshot not saved', err)), 500);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- snapshotKey stands for the rows
+  }, [pg, me, stories.ready, snapshotInputs.ready, snapshotKey]);
 
   if (pinKnown === false || screen.kind === 'pin-setup')
     return (
@@ -86,7 +104,7 @@ export function KidApp() {
   const remaining = remainingSeconds(policies.daily_listening_minutes, used);
 
   if (screen.kind === 'player') {
-    return <KidPlayer storyId={screen.storyId} onBack={() => setScreen({ kind: 'library' })} policies={policies} remainingSeconds={remaining} bedtime={bedtime} />;
+    return <KidPlayer storyId={screen.storyId} onBack={() => setScreen({ kind: 'library' })} policies={policies} policiesReady={policiesReady} remainingSeconds={remaining} bedtime={bedtime} />;
   }
 
   return (

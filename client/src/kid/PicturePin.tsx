@@ -5,18 +5,20 @@
 import { useState, type ReactNode } from 'react';
 import { useT } from '../i18n/i18n.tsx';
 import type { Replica } from '../db/replica.ts';
+import type { MessageKey } from '../i18n/messages-en.ts';
 import { Icon } from '../ui/icons.tsx';
 
-const PICTURES: Array<{ id: string; label: string; art: ReactNode }> = [
-  { id: 'sun', label: 'Sun', art: <g><circle cx="24" cy="24" r="9" fill="#F6B73C" /><g stroke="#F6B73C" strokeWidth="3" strokeLinecap="round">{[0, 45, 90, 135, 180, 225, 270, 315].map((a) => <line key={a} x1="24" y1="6" x2="24" y2="10" transform={`rotate(${a} 24 24)`} />)}</g></g> },
-  { id: 'moon', label: 'Moon', art: <path d="M31 33a13 13 0 1 1-9-22 10 10 0 0 0 9 22Z" fill="#6B7FD7" /> },
-  { id: 'star', label: 'Star', art: <path d="M24 8l4.6 9.4 10.4 1.5-7.5 7.3 1.8 10.3L24 31.6l-9.3 4.9 1.8-10.3L9 18.9l10.4-1.5Z" fill="#F2A93B" /> },
-  { id: 'heart', label: 'Heart', art: <path d="M24 38S9 29 9 19a7.5 7.5 0 0 1 15-2 7.5 7.5 0 0 1 15 2c0 10-15 19-15 19Z" fill="#E05A6D" /> },
-  { id: 'leaf', label: 'Leaf', art: <path d="M12 36C12 20 22 10 38 10c0 16-10 26-26 26Zm0 0 14-14" fill="#5DAA68" stroke="#3E7F49" strokeWidth="2" strokeLinecap="round" /> },
-  { id: 'fish', label: 'Fish', art: <g><path d="M8 24c6-9 18-11 26-3l6-5v16l-6-5c-8 8-20 6-26-3Z" fill="#3EA6C9" /><circle cx="16" cy="22" r="2" fill="#fff" /></g> },
-  { id: 'flower', label: 'Flower', art: <g>{[0, 72, 144, 216, 288].map((a) => <ellipse key={a} cx="24" cy="14" rx="5" ry="8" fill="#E889C4" transform={`rotate(${a} 24 24)`} />)}<circle cx="24" cy="24" r="5" fill="#F6C945" /></g> },
-  { id: 'cloud', label: 'Cloud', art: <path d="M14 34h21a7 7 0 0 0 0-14 10 10 0 0 0-19-2 8 8 0 0 0-2 16Z" fill="#9DB7D5" /> },
-  { id: 'drop', label: 'Drop', art: <path d="M24 8s11 12 11 20a11 11 0 0 1-22 0c0-8 11-20 11-20Z" fill="#4A90D9" /> },
+/** Nine pictures a child can tell apart without reading; screen readers name them (`pin.picture.<id>`). */
+const PICTURES: Array<{ id: string; art: ReactNode }> = [
+  { id: 'sun', art: <g><circle cx="24" cy="24" r="9" fill="#F6B73C" /><g stroke="#F6B73C" strokeWidth="3" strokeLinecap="round">{[0, 45, 90, 135, 180, 225, 270, 315].map((a) => <line key={a} x1="24" y1="6" x2="24" y2="10" transform={`rotate(${a} 24 24)`} />)}</g></g> },
+  { id: 'moon', art: <path d="M31 33a13 13 0 1 1-9-22 10 10 0 0 0 9 22Z" fill="#6B7FD7" /> },
+  { id: 'star', art: <path d="M24 8l4.6 9.4 10.4 1.5-7.5 7.3 1.8 10.3L24 31.6l-9.3 4.9 1.8-10.3L9 18.9l10.4-1.5Z" fill="#F2A93B" /> },
+  { id: 'heart', art: <path d="M24 38S9 29 9 19a7.5 7.5 0 0 1 15-2 7.5 7.5 0 0 1 15 2c0 10-15 19-15 19Z" fill="#E05A6D" /> },
+  { id: 'leaf', art: <path d="M12 36C12 20 22 10 38 10c0 16-10 26-26 26Zm0 0 14-14" fill="#5DAA68" stroke="#3E7F49" strokeWidth="2" strokeLinecap="round" /> },
+  { id: 'fish', art: <g><path d="M8 24c6-9 18-11 26-3l6-5v16l-6-5c-8 8-20 6-26-3Z" fill="#3EA6C9" /><circle cx="16" cy="22" r="2" fill="#fff" /></g> },
+  { id: 'flower', art: <g>{[0, 72, 144, 216, 288].map((a) => <ellipse key={a} cx="24" cy="14" rx="5" ry="8" fill="#E889C4" transform={`rotate(${a} 24 24)`} />)}<circle cx="24" cy="24" r="5" fill="#F6C945" /></g> },
+  { id: 'cloud', art: <path d="M14 34h21a7 7 0 0 0 0-14 10 10 0 0 0-19-2 8 8 0 0 0-2 16Z" fill="#9DB7D5" /> },
+  { id: 'drop', art: <path d="M24 8s11 12 11 20a11 11 0 0 1-22 0c0-8 11-20 11-20Z" fill="#4A90D9" /> },
 ];
 
 const CODE_LENGTH = 3;
@@ -31,6 +33,7 @@ export async function hasPin(pg: Replica): Promise<boolean> {
 }
 
 function PictureGrid({ chosen, onPick }: { chosen: number; onPick: (id: string) => void }) {
+  const t = useT();
   return (
     <>
       <div className="pin-dots" aria-hidden="true">
@@ -40,7 +43,7 @@ function PictureGrid({ chosen, onPick }: { chosen: number; onPick: (id: string) 
       </div>
       <div className="pin-grid">
         {PICTURES.map((p) => (
-          <button key={p.id} type="button" className="pin-key" aria-label={p.label} data-picture={p.id} onClick={() => onPick(p.id)}>
+          <button key={p.id} type="button" className="pin-key" aria-label={t(`pin.picture.${p.id}` as MessageKey)} data-picture={p.id} onClick={() => onPick(p.id)}>
             <svg viewBox="0 0 48 48" width="56" height="56" aria-hidden="true">
               {p.art}
             </svg>

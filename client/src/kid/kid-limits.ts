@@ -5,7 +5,10 @@
  */
 import type { Policies } from '../../../shapes/policies.ts';
 import { PROGRESS_EVERY_SECONDS } from '../audio/listening-recorder.ts';
+import type { Replica } from '../db/replica.ts';
 import { useLiveQuery } from '../db/use-live-query.ts';
+
+const PROGRESS_SINCE_SQL = `SELECT count(*)::int AS n FROM listening_events WHERE user_id = $1 AND event_kind = 'progress' AND occurred_at >= $2`;
 
 function minutesOfDay(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
@@ -28,7 +31,13 @@ export function inBedtime(bedtime: Policies['bedtime'], now = new Date()): boole
 export function useSecondsListenedToday(userId: string): number {
   const start = new Date();
   start.setHours(0, 0, 0, 0);
-  const { rows } = useLiveQuery<{ n: number }>(`SELECT count(*)::int AS n FROM listening_events WHERE user_id = $1 AND event_kind = 'progress' AND occurred_at >= $2`, [userId, start.toISOString()]);
+  const { rows } = useLiveQuery<{ n: number }>(PROGRESS_SINCE_SQL, [userId, start.toISOString()]);
+  return (rows[0]?.n ?? 0) * PROGRESS_EVERY_SECONDS;
+}
+
+/** The same count, once (the boot snapshot). */
+export async function secondsListenedSince(pg: Replica, userId: string, since: Date): Promise<number> {
+  const { rows } = await pg.query<{ n: number }>(PROGRESS_SINCE_SQL, [userId, since.toISOString()]);
   return (rows[0]?.n ?? 0) * PROGRESS_EVERY_SECONDS;
 }
 

@@ -5,11 +5,15 @@
  * - Files of stories that left the replica (deleted, or hidden by a changed
  *   profile or policy: a must-refetch removed them) are deleted, and so are
  *   covers no visible story uses.
- * - Over the offline_auto_download budget, finished stories (a `complete`
- *   listening event) go first, automatic downloads before chosen ones,
- *   least recently played first.
+ * - Over the offline_auto_download budget, finished stories go: those whose
+ *   latest listening event is `complete`, made after the file was saved (a
+ *   story saved again on purpose after it was finished stays), automatic
+ *   downloads before chosen ones, least recently played first. Only the
+ *   audio goes: the cover stays, the library shows it offline. Unfinished
+ *   stories are never removed for the budget.
  * - New stories are downloaded by themselves when the policy allows, newest
- *   first, within max_stories and max_megabytes.
+ *   first, within max_stories and max_megabytes; stories already finished
+ *   are not new.
  */
 import type { Policies } from '../../../shapes/policies.ts';
 import type { Replica } from '../db/replica.ts';
@@ -38,7 +42,9 @@ export async function enforceBudget(pg: Replica, policy: Policies['offline_auto_
   const budget = policy.max_megabytes * 1024 * 1024;
   const { rows } = await pg.query<{ story_id: string; bytes_total: number; finished: boolean }>(
     `SELECT f.story_id, f.bytes_total::float8 AS bytes_total,
-            EXISTS (SELECT 1 FROM listening_events e WHERE e.story_id = f.story_id AND e.user_id = $1 AND e.event_kind = 'complete') AS finished
+            coalesce((SELECT e.event_kind = 'complete' AND e.occurred_at >= f.ready_at
+                        FROM listening_events e WHERE e.story_id = f.story_id AND e.user_id = $1
+                       ORDER BY e.occurred_at DESC LIMIT 1), false) AS finished
        FROM offline_files f WHERE f.status = 'ready'
       ORDER BY f.automatic DESC, f.last_played_at ASC NULLS FIRST, f.ready_at ASC`,
     [userId],
@@ -53,7 +59,7 @@ export async function enforceBudget(pg: Replica, policy: Policies['offline_auto_
   }
 }
 
-export async function autoDownload(pg: Replica, policy: Policies['offline_auto_download']): Promise<void> {
+export async function autoDownload(pg: Replica, policy: Policies['offline_auto_download'], userId: string): Promise<void> {
   if (!policy.enabled || policy.max_stories <= 0) return;
   const budget = policy.max_megabytes * 1024 * 1024;
   const have = await pg.query<{ n: number; bytes: number }>(`SELECT count(*)::int AS n, coalesce(sum(bytes_total), 0)::float8 AS bytes FROM offline_files WHERE status IN ('ready', 'downloading', 'queued')`);
@@ -64,7 +70,9 @@ export async function autoDownload(pg: Replica, policy: Policies['offline_auto_d
        FROM stories s LEFT JOIN assets a ON a.id = s.audio_asset_id
       WHERE s.audio_asset_id IS NOT NULL AND s.is_published
         AND NOT EXISTS (SELECT 1 FROM offline_files f WHERE f.story_id = s.id)
+        AND NOT EXISTS (SELECT 1 FROM listening_events e WHERE e.story_id = s.id AND e.user_id = $1 AND e.event_kind = 'complete')
       ORDER BY s.created_at DESC LIMIT 50`,
+    [userId],
   );
   for (const c of candidates.rows) {
     if (count >= policy.max_stories || bytes + c.size > budget) break;

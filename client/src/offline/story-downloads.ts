@@ -7,6 +7,7 @@
 import type { Replica } from '../db/replica.ts';
 import { fetchAssetWhole } from './asset-download.ts';
 import { audioPath, coverPath, isCached, putFile, removeFile } from './offline-cache.ts';
+import { requestPersistentStorage } from './persistent-storage.ts';
 
 export interface DownloadableStory {
   id: string;
@@ -20,6 +21,8 @@ const queued = new Set<string>();
 export function makeAvailableOffline(pg: Replica, story: DownloadableStory, automatic = false): Promise<void> {
   if (!story.audio_asset_id || queued.has(story.id)) return queue;
   queued.add(story.id);
+  // From now on the device depends on its storage: ask the browser to keep it (once per session).
+  void requestPersistentStorage('download');
   const job = async () => {
     try {
       await download(pg, story, automatic);

@@ -55,7 +55,7 @@ export default function AdultApp() {
   return (
     <div className="adult-shell">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('nav.skip')}
       </a>
       <nav className="adult-nav" aria-label="Talemo">
         <div className="nav-brand">

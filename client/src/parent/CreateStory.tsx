@@ -14,6 +14,7 @@ import { useLiveQuery } from '../db/use-live-query.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Badge, Button, Field, Notice } from '../ui/basics.tsx';
 import { Icon } from '../ui/icons.tsx';
+import { LanguageOptions } from '../ui/language-names.tsx';
 import { PipelineProgress } from './PipelineProgress.tsx';
 import type { DraftFields } from './StoryEditor.tsx';
 
@@ -170,8 +171,7 @@ export function CreateStory() {
                 </Field>
                 <Field id="cr-lang" label={t('editor.language')}>
                   <select id="cr-lang" value={form.language} onChange={setField('language')}>
-                    <option value="en">English</option>
-                    <option value="fr">Français</option>
+                    <LanguageOptions />
                   </select>
                 </Field>
               </div>

@@ -5,7 +5,8 @@ import { apiFetch } from '../app/api.ts';
 import { useMe } from '../app/session.tsx';
 import { PROGRESS_EVERY_SECONDS } from '../audio/listening-recorder.ts';
 import { useLiveQuery } from '../db/use-live-query.ts';
-import { useT } from '../i18n/i18n.tsx';
+import { useI18n, useT } from '../i18n/i18n.tsx';
+import { refusalText } from '../i18n/server-messages.ts';
 import { Button, EmptyState, Notice, Spinner } from '../ui/basics.tsx';
 import { Cover } from '../ui/Cover.tsx';
 
@@ -52,9 +53,9 @@ export function KidsSummary() {
 }
 
 function KidCard({ kid, minutesToday, minutesWeek, canPair }: { kid: KidRow; minutesToday: number; minutesWeek: number; canPair: boolean }) {
-  const t = useT();
+  const { t, locale } = useI18n();
   const [code, setCode] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const recent = useLiveQuery<{ id: string; title: string; image_asset_id: string | null; last: string }>(
     `SELECT s.id, s.title, s.image_asset_id, max(e.occurred_at)::text AS last
        FROM listening_events e JOIN stories s ON s.id = e.story_id
@@ -67,7 +68,7 @@ function KidCard({ kid, minutesToday, minutesWeek, canPair }: { kid: KidRow; min
       const res = await apiFetch<{ code: string }>('/api/auth/pairing/codes', { method: 'POST', body: { kidId: kid.id } });
       setCode(res.code);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(err);
     }
   };
   return (
@@ -89,7 +90,7 @@ function KidCard({ kid, minutesToday, minutesWeek, canPair }: { kid: KidRow; min
         )}
       </div>
       {code && <Notice tone="success">{t('kids.pairCode', { code })}</Notice>}
-      {error && <Notice tone="error">{error}</Notice>}
+      {error !== null && <Notice tone="error">{refusalText(error, t, locale)}</Notice>}
       <h3 className="sub-title">{t('kids.recent')}</h3>
       {recent.rows.length === 0 ? (
         <p className="muted">{t('kids.nothing')}</p>

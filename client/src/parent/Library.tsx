@@ -6,6 +6,7 @@ import { useLiveQuery } from '../db/use-live-query.ts';
 import { useT } from '../i18n/i18n.tsx';
 import { EmptyState, ErrorState, Spinner } from '../ui/basics.tsx';
 import { Icon } from '../ui/icons.tsx';
+import { languageName } from '../ui/language-names.tsx';
 import { StoryCard, STORY_CARD_SQL, type StoryCardRow } from './StoryCard.tsx';
 
 export function Library() {
@@ -65,15 +66,15 @@ export function Library() {
             <option value="">{t('library.allLanguages')}</option>
             {languages.map((l) => (
               <option key={l} value={l}>
-                {l.toUpperCase()}
+                {languageName(l, t)}
               </option>
             ))}
           </select>
         </label>
         {tags.rows.length > 0 && (
           <label>
-            <span className="sr-only">Tags</span>
-            <select value={tag} onChange={(e) => setTag(e.target.value)} aria-label="Tags">
+            <span className="sr-only">{t('library.tags')}</span>
+            <select value={tag} onChange={(e) => setTag(e.target.value)} aria-label={t('library.tags')}>
               <option value="">{t('library.allTags')}</option>
               {tags.rows.map((tg) => (
                 <option key={tg.id} value={tg.id}>

@@ -5,6 +5,7 @@ import { apiFetch } from '../app/api.ts';
 import { useMe, useSession } from '../app/session.tsx';
 import { useLiveQuery } from '../db/use-live-query.ts';
 import { LOCALES, useI18n } from '../i18n/i18n.tsx';
+import { refusalText } from '../i18n/server-messages.ts';
 import { Button, Notice } from '../ui/basics.tsx';
 import { StorageStatus } from '../ui/StorageStatus.tsx';
 
@@ -14,14 +15,14 @@ export function Settings() {
   const { signOut, completeSignIn } = useSession();
   const kids = useLiveQuery<{ id: string; display_name: string }>(`SELECT id, display_name FROM users WHERE kind = 'kid' AND coalesce(is_active, true) ORDER BY display_name`);
   const [kidId, setKidId] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const becomeKidTablet = async () => {
     setError(null);
     try {
       await apiFetch('/api/auth/pairing', { method: 'POST', body: { kidId, deviceName: 'Tablet', cookie: true } });
       await completeSignIn();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(err);
     }
   };
   return (
@@ -66,7 +67,7 @@ export function Settings() {
               {t('settings.kidMode')}
             </Button>
           </div>
-          {error && <Notice tone="error">{error}</Notice>}
+          {error !== null && <Notice tone="error">{refusalText(error, t, locale)}</Notice>}
         </section>
       )}
     </div>

@@ -6,7 +6,8 @@ import { useMe } from '../app/session.tsx';
 import { useReplica } from '../db/replica-context.tsx';
 import type { OutboxRow, StoryRow } from '../db/rows.ts';
 import { useLiveQuery } from '../db/use-live-query.ts';
-import { useT } from '../i18n/i18n.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { rejectionText } from '../i18n/server-messages.ts';
 import { Badge, Button, EmptyState, Notice, Spinner } from '../ui/basics.tsx';
 import { Cover } from '../ui/Cover.tsx';
 import { Icon } from '../ui/icons.tsx';
@@ -15,7 +16,7 @@ import { OfflineToggle } from '../ui/OfflineToggle.tsx';
 const VISIBILITIES = ['private', 'tenant_only', 'public'] as const;
 
 export function StoryDetail({ storyId }: { storyId: string }) {
-  const t = useT();
+  const { t, locale } = useI18n();
   const pg = useReplica();
   const me = useMe();
   const { rows, ready } = useLiveQuery<StoryRow>(`SELECT * FROM stories WHERE id = $1`, [storyId]);
@@ -74,7 +75,7 @@ export function StoryDetail({ storyId }: { storyId: string }) {
             </Button>
           }
         >
-          {p.message}
+          {rejectionText(p.mutation_type, p.message, t, locale)}
         </Notice>
       ))}
       {canPublish && (

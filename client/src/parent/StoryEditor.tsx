@@ -10,6 +10,7 @@ import { useReplica } from '../db/replica-context.tsx';
 import type { StoryRow } from '../db/rows.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Button, Field, Notice } from '../ui/basics.tsx';
+import { LanguageOptions } from '../ui/language-names.tsx';
 
 export interface DraftFields {
   title: string;
@@ -87,8 +88,7 @@ export function StoryEditor({ storyId, initial, onSaved }: { storyId?: string; i
           </Field>
           <Field id="ed-lang" label={t('editor.language')}>
             <select id="ed-lang" value={form.language} onChange={set('language')}>
-              <option value="en">English</option>
-              <option value="fr">Français</option>
+              <LanguageOptions />
             </select>
           </Field>
         </div>

@@ -19,8 +19,14 @@ export function usePolicyRows() {
   return useLiveQuery<PolicyRow>(`SELECT key, value, _pending FROM tenant_policies`);
 }
 
-export function usePolicies(): Policies {
+/** The policies, and whether the replica has answered yet (before that they are the plan's defaults). */
+export function usePoliciesState(): { policies: Policies; ready: boolean } {
   const me = useMe();
-  const { rows } = usePolicyRows();
-  return useMemo(() => effectivePolicies(me.plan ?? 'free', rows), [me.plan, rows]);
+  const { rows, ready } = usePolicyRows();
+  const policies = useMemo(() => effectivePolicies(me.plan ?? 'free', rows), [me.plan, rows]);
+  return { policies, ready };
+}
+
+export function usePolicies(): Policies {
+  return usePoliciesState().policies;
 }

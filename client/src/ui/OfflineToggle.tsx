@@ -37,7 +37,12 @@ export function OfflineToggle({ story }: { story: DownloadableStory }) {
       <Button variant="secondary" icon="download" onClick={() => void makeAvailableOffline(pg, story)}>
         {t('story.availableOffline')}
       </Button>
-      {file?.status === 'failed' && <span className="field-error">{file.error}</span>}
+      {file?.status === 'failed' && (
+        // The cause (HTTP status, network) stays in the row for diagnostics; people get what to do.
+        <span className="field-error" data-error={file.error ?? ''}>
+          {t('story.downloadFailed')}
+        </span>
+      )}
     </div>
   );
 }

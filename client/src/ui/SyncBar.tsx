@@ -5,12 +5,13 @@
 import { useReplica } from '../db/replica-context.tsx';
 import type { OutboxRow } from '../db/rows.ts';
 import { useLiveQuery } from '../db/use-live-query.ts';
-import { useT } from '../i18n/i18n.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
+import { rejectionText } from '../i18n/server-messages.ts';
 import { useOnline } from '../offline/use-online.ts';
 import { Icon } from './icons.tsx';
 
 export function SyncBar() {
-  const t = useT();
+  const { t, locale } = useI18n();
   const pg = useReplica();
   const online = useOnline();
   const pending = useLiveQuery<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'`);
@@ -29,7 +30,7 @@ export function SyncBar() {
         <div key={r.seq} className="sync-bar sync-rejected" role="alert" data-rejected={r.mutation_type}>
           <Icon name="alert" size={18} />
           <span>
-            <strong>{t('sync.rejected')}:</strong> {r.message}
+            <strong>{t('sync.rejected')}:</strong> {rejectionText(r.mutation_type, r.message, t, locale)}
           </span>
           <button type="button" className="link-btn" onClick={() => void pg.query(`UPDATE outbox SET dismissed = true WHERE seq = $1`, [r.seq])}>
             {t('common.dismiss')}

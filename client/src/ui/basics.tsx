@@ -97,9 +97,12 @@ export function Field({ label, hint, error, children, id }: { label: string; hin
   );
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(1)} GB`;
+export function formatBytes(n: number, locale = 'en'): string {
+  // French writes octets: o, Ko, Mo, Go.
+  const units = locale.startsWith('fr') ? ['o', 'Ko', 'Mo', 'Go'] : ['B', 'KB', 'MB', 'GB'];
+  const num = (v: number, digits: number) => v.toLocaleString(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  if (n < 1024) return `${num(n, 0)} ${units[0]}`;
+  if (n < 1024 * 1024) return `${num(n / 1024, 0)} ${units[1]}`;
+  if (n < 1024 * 1024 * 1024) return `${num(n / 1024 / 1024, 1)} ${units[2]}`;
+  return `${num(n / 1024 / 1024 / 1024, 1)} ${units[3]}`;
 }

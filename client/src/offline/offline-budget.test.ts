@@ -1,0 +1,142 @@
+/**
+ * Over its offline budget, a device removes finished stories' audio: those
+ * the kid finished after the file was saved, automatic downloads before
+ * chosen ones, least recently played first, and only until it is back under
+ * budget. Unfinished stories are never removed. The replica is a real device
+ * PGlite; Cache Storage, which Node lacks, is a small in-memory one with the
+ * browser's semantics for the calls used.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bindViewer } from '../../../sync/device/device-meta.ts';
+import { openDeviceDatabase, type DeviceDatabase } from '../../../sync/device/device-database.ts';
+import { recordListening } from '../audio/listening-recorder.ts';
+import type { Replica } from '../db/replica.ts';
+import { enforceBudget } from './offline-housekeeping.ts';
+import { audioPath, cachedPaths, putFile } from './offline-cache.ts';
+
+/** Cache Storage keyed by URL path, enough for open/put/match/delete/keys. */
+class MemoryCache {
+  readonly #entries = new Map<string, Response>();
+  async put(req: string, res: Response) {
+    this.#entries.set(new URL(req, 'http://device').href, res);
+  }
+  async match(req: string) {
+    return this.#entries.get(new URL(req, 'http://device').href);
+  }
+  async delete(req: string) {
+    return this.#entries.delete(new URL(req, 'http://device').href);
+  }
+  async keys() {
+    return [...this.#entries.keys()].map((url) => new Request(url));
+  }
+}
+const stores = new Map<string, MemoryCache>();
+Object.assign(globalThis, {
+  self: globalThis,
+  caches: {
+    open: async (name: string) => stores.get(name) ?? stores.set(name, new MemoryCache()).get(name)!,
+    keys: async () => [...stores.keys()],
+    delete: async (name: string) => stores.delete(name),
+  },
+});
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'talemo-budget-'));
+const kid = { userId: '33333333-3333-4333-8333-333333333333', tenantId: '11111111-1111-4111-8111-111111111111', kind: 'kid' as const, displayName: 'Lou' };
+const MB = 1024 * 1024;
+const policy = { enabled: true, max_stories: 10, max_megabytes: 10 };
+let pg: DeviceDatabase;
+const replica = () => pg as unknown as Replica;
+const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+interface Saved {
+  id: string;
+  megabytes: number;
+  automatic: boolean;
+  savedAgo: number;
+  playedAgo?: number;
+  /** Minutes ago the kid finished it; after a save, it counts as finished. */
+  finishedAgo?: number;
+}
+
+async function save(files: Saved[]): Promise<void> {
+  for (const f of files) {
+    await pg.query(
+      `INSERT INTO offline_files (story_id, status, bytes_total, bytes_done, automatic, ready_at, last_played_at)
+       VALUES ($1, 'ready', $2, $2, $3, $4, $5)`,
+      [f.id, f.megabytes * MB, f.automatic, ago(f.savedAgo), f.playedAgo === undefined ? null : ago(f.playedAgo)],
+    );
+    await putFile(audioPath(f.id), new Blob([new Uint8Array(16)]), 'audio/mpeg');
+    if (f.finishedAgo !== undefined) await recordListening(replica(), f.id, 'complete', 60, ago(f.finishedAgo));
+  }
+}
+
+async function kept(): Promise<string[]> {
+  const rows = (await pg.query<{ story_id: string }>(`SELECT story_id FROM offline_files ORDER BY story_id`)).rows.map((r) => r.story_id);
+  const cached = (await cachedPaths('/offline/audio/')).map((p) => p.split('/').pop()!).sort();
+  expect(cached, 'the cache and the table agree').toEqual(rows);
+  return rows;
+}
+
+/** Story ids are new in every test: listening events are append-only, so earlier tests' stay. */
+let run = 0;
+const id = (n: number) => `00000000-0000-4000-8000-${String(run * 10 + n).padStart(12, '0')}`;
+
+beforeAll(async () => {
+  pg = await openDeviceDatabase(dir);
+  await bindViewer(pg, kid);
+}, 60_000);
+
+beforeEach(async () => {
+  run++;
+  await pg.query('DELETE FROM offline_files');
+  stores.clear();
+});
+
+afterAll(async () => {
+  await pg?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('over the offline budget', () => {
+  it('removes finished stories, automatic ones and the least recently played first, only until under budget', async () => {
+    await save([
+      { id: id(1), megabytes: 4, automatic: false, savedAgo: 100, playedAgo: 90, finishedAgo: 80 },
+      { id: id(2), megabytes: 4, automatic: true, savedAgo: 100, playedAgo: 50, finishedAgo: 40 },
+      { id: id(3), megabytes: 4, automatic: true, savedAgo: 100, playedAgo: 70, finishedAgo: 60 },
+      { id: id(4), megabytes: 4, automatic: true, savedAgo: 100, playedAgo: 10 },
+    ]);
+    // 16 MB against 10: two finished automatic downloads go, the oldest played first (3, then 2).
+    await enforceBudget(replica(), policy, kid.userId);
+    expect(await kept()).toEqual([id(1), id(4)]);
+  });
+
+  it('never removes a story the kid has not finished, even when still over budget', async () => {
+    await save([
+      { id: id(1), megabytes: 8, automatic: true, savedAgo: 100, playedAgo: 5 },
+      { id: id(2), megabytes: 8, automatic: false, savedAgo: 100 },
+    ]);
+    await enforceBudget(replica(), policy, kid.userId);
+    expect(await kept()).toEqual([id(1), id(2)]);
+  });
+
+  it('keeps a story saved again on purpose after it was finished', async () => {
+    await save([
+      { id: id(1), megabytes: 8, automatic: false, savedAgo: 5, finishedAgo: 30 },
+      { id: id(2), megabytes: 8, automatic: true, savedAgo: 100, finishedAgo: 20 },
+    ]);
+    await enforceBudget(replica(), policy, kid.userId);
+    expect(await kept()).toEqual([id(1)]);
+  });
+
+  it('removes nothing within budget', async () => {
+    await save([
+      { id: id(1), megabytes: 4, automatic: true, savedAgo: 100, finishedAgo: 50 },
+      { id: id(2), megabytes: 4, automatic: true, savedAgo: 100, finishedAgo: 40 },
+    ]);
+    await enforceBudget(replica(), policy, kid.userId);
+    expect(await kept()).toEqual([id(1), id(2)]);
+  });
+});
