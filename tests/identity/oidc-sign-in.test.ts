@@ -385,18 +385,18 @@ describe('an identity already bound to one tenant', () => {
   });
 });
 
-describe('accepting an invitation with Google', () => {
-  it("joins the inviting tenant with the invitation's profile", async () => {
+describe('accepting an invitation with Google or Apple', () => {
+  it.each(['google', 'apple'] as const)("joins the inviting tenant with the invitation's profile (%s)", async (provider) => {
     const family = await h.createFamily('Inviting');
     const invite = await envelopeOf(await h.call('POST', '/api/auth/invitations', { token: family.adminToken, body: { profileId: family.profileIds.parentCreator } }));
     const subject = sub();
-    const landing = await signIn('google', { sub: subject, email: uniqueEmail('invitee'), name: 'New Parent' }, `?invitation=${invite.data.token}`);
+    const landing = await signIn(provider, { sub: subject, email: uniqueEmail('invitee'), name: 'New Parent' }, `?invitation=${invite.data.token}`);
     expect(landing.error).toBeNull();
     const you = await me(landing.sessionCookie!);
     expect(you.tenant.id).toBe(family.tenantId);
     expect(you.profile.name).toBe(DEFAULT_PROFILES.parentCreator.name);
     expect(you.session.kind).toBe('invitation');
-    expect(await identityOwner(google.issuer, subject)).toEqual([{ tenant_id: family.tenantId, user_id: you.user.id }]);
+    expect(await identityOwner((provider === 'google' ? google : apple).issuer, subject)).toEqual([{ tenant_id: family.tenantId, user_id: you.user.id }]);
     expect((await h.call('GET', `/api/auth/invitations/preview?token=${invite.data.token}`)).status).toBe(404);
   });
 

@@ -5,6 +5,7 @@ import { useSession } from '../app/session.tsx';
 import { useT } from '../i18n/i18n.tsx';
 import { Button, Field, Notice, Spinner } from '../ui/basics.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
+import { ProviderButton, useProviders } from './ProviderButton.tsx';
 import { useSubmit } from './use-submit.ts';
 
 interface Preview {
@@ -16,6 +17,7 @@ interface Preview {
 export function AcceptInvitation({ token }: { token: string }) {
   const t = useT();
   const { completeSignIn } = useSession();
+  const providers = useProviders();
   const [preview, setPreview] = useState<Preview | null | 'invalid'>(null);
   const [form, setForm] = useState({ displayName: '', email: '', password: '' });
   const { busy, error, run, fieldError } = useSubmit('invite');
@@ -62,10 +64,16 @@ export function AcceptInvitation({ token }: { token: string }) {
           {t('auth.accept')}
         </Button>
       </form>
-      <p className="divider">{t('auth.or')}</p>
-      <a className="btn btn-secondary btn-block" href={`/api/auth/google?invitation=${encodeURIComponent(token)}&returnTo=/`}>
-        {t('auth.google')}
-      </a>
+      {providers && (
+        <>
+          <p className="divider">{t('auth.or')}</p>
+          <div className="stack">
+            {(['google', 'apple'] as const).map((name) => (
+              <ProviderButton key={name} name={name} configured={providers[name].configured} href={`/api/auth/${name}?invitation=${encodeURIComponent(token)}&returnTo=/`} />
+            ))}
+          </div>
+        </>
+      )}
     </AuthLayout>
   );
 }

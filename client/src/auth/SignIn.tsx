@@ -1,29 +1,21 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { apiFetch } from '../app/api.ts';
 import { Link } from '../app/router.tsx';
 import { useSession } from '../app/session.tsx';
 import { useT } from '../i18n/i18n.tsx';
 import { Button, Field, Notice } from '../ui/basics.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
+import { ProviderButton, useProviders } from './ProviderButton.tsx';
 import { useSubmit } from './use-submit.ts';
-
-interface Providers {
-  google: { configured: boolean };
-  apple: { configured: boolean };
-}
 
 export function SignIn({ reason }: { reason?: 'expired' | 'offline' }) {
   const t = useT();
   const { completeSignIn } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [providers, setProviders] = useState<Providers | null>(null);
+  const providers = useProviders();
   const { busy, error, run, fieldError } = useSubmit('signIn');
   const oidcError = new URLSearchParams(location.search).get('auth_error');
-
-  useEffect(() => {
-    void apiFetch<Providers>('/api/auth/providers').then(setProviders, () => setProviders(null));
-  }, []);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -54,8 +46,8 @@ export function SignIn({ reason }: { reason?: 'expired' | 'offline' }) {
         <>
           <p className="divider">{t('auth.or')}</p>
           <div className="stack">
-            <ProviderButton name="google" configured={providers.google.configured} label={t('auth.google')} notConfigured={t('auth.notConfigured')} />
-            <ProviderButton name="apple" configured={providers.apple.configured} label={t('auth.apple')} notConfigured={t('auth.notConfigured')} />
+            <ProviderButton name="google" configured={providers.google.configured} href="/api/auth/google?returnTo=/" />
+            <ProviderButton name="apple" configured={providers.apple.configured} href="/api/auth/apple?returnTo=/" />
           </div>
         </>
       )}
@@ -67,24 +59,3 @@ export function SignIn({ reason }: { reason?: 'expired' | 'offline' }) {
   );
 }
 
-/**
- * A provider's button. One the deployment has not configured stays visible
- * but disabled and says so, as its endpoint does, so nobody wonders where it went.
- */
-function ProviderButton({ name, configured, label, notConfigured }: { name: 'google' | 'apple'; configured: boolean; label: string; notConfigured: string }) {
-  if (configured) {
-    return (
-      <a className="btn btn-secondary btn-block" href={`/api/auth/${name}?returnTo=/`}>
-        {label}
-      </a>
-    );
-  }
-  return (
-    <button type="button" className="btn btn-secondary btn-block btn-stacked" disabled aria-describedby={`${name}-not-configured`}>
-      {label}
-      <span id={`${name}-not-configured`} className="btn-note">
-        {notConfigured}
-      </span>
-    </button>
-  );
-}

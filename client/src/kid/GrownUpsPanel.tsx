@@ -1,14 +1,15 @@
 /** Behind the picture code: downloads, storage, language, the code itself, sign-out. */
 import { useSession } from '../app/session.tsx';
 import { useLiveQuery } from '../db/use-live-query.ts';
-import { LOCALES, useI18n } from '../i18n/i18n.tsx';
+import { useT } from '../i18n/i18n.tsx';
+import { InterfaceLanguageField } from '../ui/InterfaceLanguageField.tsx';
 import { Button } from '../ui/basics.tsx';
 import { Cover } from '../ui/Cover.tsx';
 import { OfflineToggle } from '../ui/OfflineToggle.tsx';
 import { StorageStatus } from '../ui/StorageStatus.tsx';
 
 export function GrownUpsPanel({ onBack, onChangePin }: { onBack: () => void; onChangePin: () => void }) {
-  const { t, locale, setLocale } = useI18n();
+  const t = useT();
   const { signOut } = useSession();
   const stories = useLiveQuery<{ id: string; title: string; image_asset_id: string | null; audio_asset_id: string | null }>(
     `SELECT id, title, image_asset_id, audio_asset_id FROM stories WHERE audio_asset_id IS NOT NULL ORDER BY created_at DESC`,
@@ -35,16 +36,7 @@ export function GrownUpsPanel({ onBack, onChangePin }: { onBack: () => void; onC
         </ul>
       </section>
       <section className="card">
-        <div className="field">
-          <label htmlFor="kid-locale">{t('common.language')}</label>
-          <select id="kid-locale" value={locale} onChange={(e) => setLocale(e.target.value as 'en' | 'fr')}>
-            {LOCALES.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <InterfaceLanguageField id="kid-locale" />
         <div className="button-row">
           <Button variant="secondary" icon="lock" onClick={onChangePin}>
             {t('grownups.changePin')}

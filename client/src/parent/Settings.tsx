@@ -4,13 +4,14 @@ import { can } from '../../../shapes/permissions.ts';
 import { apiFetch } from '../app/api.ts';
 import { useMe, useSession } from '../app/session.tsx';
 import { useLiveQuery } from '../db/use-live-query.ts';
-import { LOCALES, useI18n } from '../i18n/i18n.tsx';
+import { useI18n } from '../i18n/i18n.tsx';
 import { refusalText } from '../i18n/server-messages.ts';
+import { InterfaceLanguageField } from '../ui/InterfaceLanguageField.tsx';
 import { Button, Notice } from '../ui/basics.tsx';
 import { StorageStatus } from '../ui/StorageStatus.tsx';
 
 export function Settings() {
-  const { t, locale, setLocale } = useI18n();
+  const { t, locale } = useI18n();
   const me = useMe();
   const { signOut, completeSignIn } = useSession();
   const kids = useLiveQuery<{ id: string; display_name: string }>(`SELECT id, display_name FROM users WHERE kind = 'kid' AND coalesce(is_active, true) ORDER BY display_name`);
@@ -35,16 +36,7 @@ export function Settings() {
         <p className="muted">
           {me.tenant.name} · {me.profile.name}
         </p>
-        <div className="field">
-          <label htmlFor="set-locale">{t('common.language')}</label>
-          <select id="set-locale" value={locale} onChange={(e) => setLocale(e.target.value as 'en' | 'fr')}>
-            {LOCALES.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <InterfaceLanguageField id="set-locale" />
         <Button variant="danger" onClick={() => void signOut()}>
           {t('common.signOut')}
         </Button>
