@@ -45,6 +45,8 @@ export class ShapeSubscription {
   #stopped = true;
   #wake?: () => void;
   #loop?: Promise<void>;
+  /** Requests still waiting for the server's answer (a held long-poll among them). */
+  #awaitingAnswer = new Set<AbortController>();
 
   constructor(opts: ShapeSubscriptionOptions) {
     this.#opts = opts;
@@ -67,10 +69,19 @@ export class ShapeSubscription {
     this.#loop.catch((err: unknown) => this.#setState('offline', errorText(err)));
   }
 
-  /** Asks the shape to check in now: a live one drops its long-poll, a polled one catches up. */
+  /**
+   * Asks the shape to check in now: a live one drops the long-poll it is
+   * waiting on (the client asks again from the same offset, within a second),
+   * a polled one catches up.
+   *
+   * Not the client's `forceDisconnectAndRefresh()`: in @electric-sql/client
+   * (1.5.12 to 1.5.28 at least) a stream torn down while that refresh waits
+   * (stopped, signed out, refused) rejects an internal promise nobody
+   * handles, with `undefined`.
+   */
   refresh(): void {
     if (this.#stopped) return;
-    if (this.#opts.mode === 'live') void this.#current?.stream.forceDisconnectAndRefresh().catch(() => {});
+    if (this.#opts.mode === 'live') for (const waiting of this.#awaitingAnswer) waiting.abort();
     else this.#wake?.();
   }
 
@@ -85,8 +96,11 @@ export class ShapeSubscription {
     this.#setState('stopped');
   }
 
+  /** Opens the live stream; one that opens after stop() is closed at once. */
   async #runLive(): Promise<void> {
-    this.#current = await this.#subscribe(true);
+    const sub = await this.#subscribe(true);
+    if (this.#stopped) sub.unsubscribe();
+    else this.#current = sub;
   }
 
   async #runPolled(): Promise<void> {
@@ -192,11 +206,17 @@ export class ShapeSubscription {
   #instrumentedFetch(): typeof fetch {
     const f = deviceFetch(this.#opts.conn);
     return async (input, init) => {
+      // refresh() may drop the request only while it waits for the answer:
+      // a body cut off halfway would reach the client as an error, not a retry.
+      const drop = new AbortController();
+      this.#awaitingAnswer.add(drop);
       try {
-        return await f(input, init);
+        return await f(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, drop.signal]) : drop.signal });
       } catch (err) {
         if (!(err instanceof DOMException && err.name === 'AbortError') && !this.#stopped) this.#setState('offline', errorText(err));
         throw err;
+      } finally {
+        this.#awaitingAnswer.delete(drop);
       }
     };
   }

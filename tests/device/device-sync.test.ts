@@ -28,6 +28,8 @@ let parentDb: DeviceDatabase;
 let kidDb: DeviceDatabase;
 let parent: DeviceSync;
 let kid: DeviceSync;
+/** The live requests of the parent's stories shape: each sent, and each dropped before its answer. */
+const parentLiveStories: Array<'sent' | 'dropped'> = [];
 
 function tempDir(label: string): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), `talemo-${label}-`));
@@ -44,7 +46,18 @@ beforeAll(async () => {
   [parentDb, kidDb] = await Promise.all([openDeviceDatabase(tempDir('parent')), openDeviceDatabase(tempDir('kid'))]);
   parent = new DeviceSync({
     pg: parentDb,
-    conn: { baseUrl: server.url, bearerToken: family.admin.token },
+    conn: {
+      baseUrl: server.url,
+      bearerToken: family.admin.token,
+      fetch: (input, init) => {
+        const url = String(input instanceof Request ? input.url : input);
+        if (url.includes('/api/shapes/stories?') && url.includes('live=true')) {
+          parentLiveStories.push('sent');
+          init?.signal?.addEventListener('abort', () => parentLiveStories.push('dropped'), { once: true });
+        }
+        return fetch(input, init);
+      },
+    },
     viewer: { userId: family.admin.userId, tenantId: family.admin.tenantId, kind: 'adult', displayName: 'Camille' },
     deviceId: 'parent-phone',
     pollIntervalMs: 1_000,
@@ -182,4 +195,47 @@ describe('a device replica on the real server', () => {
     expect(await onServer()).toHaveLength(2);
     await waitFor(async () => (await parentDb.query(`SELECT 1 FROM stories_local WHERE id = ANY($1::uuid[])`, [ids])).rows.length === 0, 'both overlays to be reconciled', 30_000);
   }, 180_000);
+
+  it('stops a live shape at any point of a refresh without an unhandled rejection or a stream left running; a refresh asks again at once', async () => {
+    const live = parent.subscriptions.find((s) => s.shape === 'stories')!;
+    const unhandled: unknown[] = [];
+    const collect = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', collect);
+    try {
+      // Refreshed (for instance by an access change) and stopped before the
+      // refresh is answered, as when the device signs out at that moment.
+      for (const delayMs of [0, 1, 5, 20, 100]) {
+        await waitFor(async () => live.state === 'up_to_date', 'the live stories shape to be up to date');
+        live.refresh();
+        await new Promise((r) => setTimeout(r, delayMs));
+        await live.stop();
+        // An unhandled rejection is reported once the microtask queue drains;
+        // a stream still running would move the state on from 'stopped'.
+        await new Promise((r) => setTimeout(r, 300));
+        expect({ delayMs, unhandled, state: live.state }).toEqual({ delayMs, unhandled: [], state: 'stopped' });
+        live.start();
+      }
+      // Stopped while it is still opening its stream.
+      await waitFor(async () => live.state === 'up_to_date', 'the live stories shape to be up to date');
+      await live.stop();
+      live.start();
+      await live.stop();
+      await new Promise((r) => setTimeout(r, 300));
+      expect({ unhandled, state: live.state }).toEqual({ unhandled: [], state: 'stopped' });
+      live.start();
+    } finally {
+      process.off('unhandledRejection', collect);
+    }
+
+    // A refresh drops the held long-poll, and the client asks again.
+    await waitFor(async () => live.state === 'up_to_date', 'the live stories shape to be up to date');
+    await waitFor(async () => parentLiveStories.at(-1) === 'sent', 'a live request to be held');
+    const before = parentLiveStories.length;
+    live.refresh();
+    await waitFor(async () => parentLiveStories.slice(before).join(',').startsWith('dropped,sent'), 'the held request dropped and sent again');
+    const story = randomUUID();
+    await publishStoryAsServer(owner, family.admin.tenantId, { id: story, title: 'After A Refresh', ageRange: '4-6', createdBy: family.admin.userId });
+    await waitFor(async () => (await parentDb.query('SELECT 1 FROM stories WHERE id = $1', [story])).rows.length === 1, 'the refreshed shape to receive the new story');
+    expect(live.state).toBe('up_to_date');
+  });
 });
