@@ -26,6 +26,12 @@
  * (refresh, sign-in, sign-out) must win: rotation then finds it no longer
  * live and delivers nothing. The request itself already runs with the new
  * privileges either way: they are read afresh on every request.
+ *
+ * That answer can be lost: a device aborts a long-poll when the change that
+ * caused the rotation reaches it through another shape. So a request whose
+ * client is already gone rotates nothing (the next one will), and a request
+ * made with the replaced token within the grace window is handed the same
+ * new token again (session-successor.ts).
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -35,7 +41,8 @@ import type { Database } from '../db/database.ts';
 import { requestMeta } from '../http/request-meta.ts';
 import { validateSessionToken, type ValidSession } from './session-store.ts';
 import { sessionCookieName } from './session-cookie.ts';
-import { rotateForPrivilegeChange } from './session-rotation.ts';
+import { rotateForPrivilegeChange, successorToHandAgain } from './session-rotation.ts';
+import type { SuccessorSecrets } from './session-successor.ts';
 import { deliverRotatedSession } from './session-transport.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -66,6 +73,8 @@ export interface AuthenticateOptions {
   trustedOrigins: string[];
   /** TRUST_PROXY: whether the audit row of a rotation believes X-Forwarded-For. */
   trustProxy?: boolean;
+  /** Derives a rotated session's secret from the token it replaces. */
+  successors: SuccessorSecrets;
 }
 
 export function authenticate(options: AuthenticateOptions): MiddlewareHandler<AppEnv> {
@@ -99,18 +108,32 @@ export function authenticate(options: AuthenticateOptions): MiddlewareHandler<Ap
       }
     }
     await next();
-    if (valid?.privilegesChanged && via) await rotateAfterPrivilegeChange(c, options, valid, via);
+    if (!valid || !via || c.req.raw.signal.aborted) return;
+    if (valid.privilegesChanged) await rotateAfterPrivilegeChange(c, options, valid, via);
+    else if (valid.presented.id !== valid.session.id) await handSuccessorAgain(c, options, valid, via);
   };
 }
 
 async function rotateAfterPrivilegeChange(c: Context<AppEnv>, options: AuthenticateOptions, valid: ValidSession, via: 'cookie' | 'bearer'): Promise<void> {
   try {
-    const outcome = await rotateForPrivilegeChange(options.db, valid.viewer, valid.session, requestMeta(c, options.trustProxy));
+    const secret = options.successors.secretFor(valid.presented);
+    const outcome = await rotateForPrivilegeChange(options.db, valid.viewer, valid.session, requestMeta(c, options.trustProxy), secret);
     if (outcome.kind === 'rotated') deliverRotatedSession(c, options.publicUrl, via, outcome.issued);
   } catch (err) {
     // The handler's answer stands (its work is committed). The old session is
     // still live and unrotated, so the next request tries again.
     c.var.logger?.error({ err, sessionId: valid.session.id }, 'session rotation after a privilege change failed; will retry on the next request');
+  }
+}
+
+/** In the grace window: the client may never have received its new token. */
+async function handSuccessorAgain(c: Context<AppEnv>, options: AuthenticateOptions, valid: ValidSession, via: 'cookie' | 'bearer'): Promise<void> {
+  try {
+    const issued = await successorToHandAgain(options.db, valid.viewer, valid.session, options.successors.secretFor(valid.presented));
+    if (issued) deliverRotatedSession(c, options.publicUrl, via, issued);
+  } catch (err) {
+    // The old token keeps working until the window closes; the next request tries again.
+    c.var.logger?.error({ err, sessionId: valid.session.id }, 'handing a rotated session again failed');
   }
 }
 

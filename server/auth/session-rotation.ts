@@ -4,7 +4,8 @@
  * the session is replaced: a new one of the same kind, for the same device
  * (new id and secret, fresh expiry, the current privileges' fingerprint), and
  * the old one revoked with reason `privilege_change`, pointing at its
- * successor so it keeps working for ROTATION_GRACE_MS (session-store.ts).
+ * successor so it keeps working for ROTATION_GRACE_MS (session-store.ts),
+ * during which it is also handed the successor's token again.
  *
  * Why rotate at all when permissions are read afresh on every request: a
  * session id that was known, logged or fixed before the change must not carry
@@ -29,8 +30,12 @@ export type RotationOutcome =
    */
   | { kind: 'not_live' };
 
-/** Replaces the session in one transaction, unless it is no longer live. */
-export async function rotateForPrivilegeChange(db: Database, viewer: Viewer, session: SessionInfo, meta: RequestMeta): Promise<RotationOutcome> {
+/**
+ * Replaces the session in one transaction, unless it is no longer live. The
+ * successor's secret is `successorSecret`, derived from the presented token
+ * (session-successor.ts), so a client that lost this answer can get it again.
+ */
+export async function rotateForPrivilegeChange(db: Database, viewer: Viewer, session: SessionInfo, meta: RequestMeta, successorSecret: string): Promise<RotationOutcome> {
   return db.transaction({ tenantId: viewer.tenantId, userId: viewer.userId }, async (tx) => {
     // FOR UPDATE: two requests racing with the same stale token queue here,
     // and the second finds the session already revoked.
@@ -45,7 +50,7 @@ export async function rotateForPrivilegeChange(db: Database, viewer: Viewer, ses
       ip: old.ip,
       deviceName: old.device_name,
       issuedBySessionId: old.issued_by_session_id,
-    });
+    }, successorSecret);
     await tx.execute('UPDATE sessions SET revoked_at = now(), revoked_reason = $3, replaced_by_session_id = $2 WHERE id = $1', [session.id, issued.session.id, REASON]);
     await recordAudit(
       tx,
@@ -61,4 +66,17 @@ export async function rotateForPrivilegeChange(db: Database, viewer: Viewer, ses
     );
     return { kind: 'rotated', issued };
   });
+}
+
+/**
+ * The successor of a session replaced for a privilege change, as a token to
+ * hand again to a request that presented the replaced one within the grace
+ * window; undefined when the successor has since been signed out or replaced
+ * (by this very request, for instance).
+ */
+export async function successorToHandAgain(db: Database, viewer: Viewer, successor: SessionInfo, secret: string): Promise<NewSession | undefined> {
+  const live = await db.transaction({ tenantId: viewer.tenantId, userId: viewer.userId }, (tx) =>
+    tx.maybeOne<{ expires_at: Date }>('SELECT expires_at FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()', [successor.id]),
+  );
+  return live ? { token: `${successor.id}.${secret}`, session: { ...successor, expiresAt: live.expires_at } } : undefined;
 }

@@ -10,7 +10,8 @@
  * and permissions when it is issued (migrations/080). Validation reports
  * when the current fingerprint differs, and authenticate.ts rotates the
  * session (session-rotation.ts). A session so replaced keeps working for
- * ROTATION_GRACE_MS while its successor lives, for requests already in flight.
+ * ROTATION_GRACE_MS while its successor lives, for requests already in flight,
+ * and such a request is handed the successor's token again (session-successor.ts).
  */
 import type { Viewer } from '../../shapes/viewer.ts';
 import type { Database, Tx } from '../db/database.ts';
@@ -43,6 +44,8 @@ export interface ValidSession {
   viewer: Viewer;
   /** The user's privileges differ from those the session was issued under: rotate it. */
   privilegesChanged: boolean;
+  /** The token as presented; its id differs from `session.id` during a grace window. */
+  presented: { id: string; secret: string };
 }
 
 export interface NewSession {
@@ -58,9 +61,12 @@ export interface SessionClientInfo {
   issuedBySessionId?: string | null;
 }
 
-/** Creates a session for a user. Runs inside the caller's tenant-scoped transaction. */
-export async function createSession(tx: Tx, tenantId: string, userId: string, kind: SessionKind, client: SessionClientInfo = {}): Promise<NewSession> {
-  const { id, token, secretHash } = generateSessionToken();
+/**
+ * Creates a session for a user. Runs inside the caller's tenant-scoped
+ * transaction. `secret` is given only for a rotation (session-successor.ts).
+ */
+export async function createSession(tx: Tx, tenantId: string, userId: string, kind: SessionKind, client: SessionClientInfo = {}, secret?: string): Promise<NewSession> {
+  const { id, token, secretHash } = generateSessionToken(secret);
   const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
   // The fingerprint is computed from the rows as this transaction sees them,
   // by the same SQL function the lookup uses, so the two always agree.
@@ -121,7 +127,7 @@ export async function validateSessionToken(db: Database, token: string, now = ne
   if (!viewer) return undefined;
   if (row.revoked_at !== null) {
     const successor = graceSuccessor(row, now);
-    return successor ? { session: successor, viewer, privilegesChanged: false } : undefined;
+    return successor ? { session: successor, viewer, privilegesChanged: false, presented: parsed } : undefined;
   }
 
   const expiresAt = await touch(db, viewer, row, now);
@@ -129,6 +135,7 @@ export async function validateSessionToken(db: Database, token: string, now = ne
     session: { id: row.session_id, kind: row.session_kind, createdAt: row.created_at, expiresAt },
     viewer,
     privilegesChanged: row.stored_fingerprint !== null && !row.stored_fingerprint.equals(row.current_fingerprint),
+    presented: parsed,
   };
 }
 

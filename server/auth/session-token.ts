@@ -15,7 +15,7 @@ export interface NewSessionToken {
 }
 
 const ID_BYTES = 15; // 120 bits → 24 base32 characters
-const SECRET_BYTES = 20; // 160 bits → 32 base32 characters
+export const SECRET_BYTES = 20; // 160 bits → 32 base32 characters
 const PART = /^[a-z2-7]+$/;
 
 function randomPart(bytes: number): string {
@@ -26,9 +26,9 @@ export function hashSecret(secret: string): Uint8Array {
   return sha256(new TextEncoder().encode(secret));
 }
 
-export function generateSessionToken(): NewSessionToken {
+/** A new token; `secret` is given only for a rotated session's (session-successor.ts). */
+export function generateSessionToken(secret = randomPart(SECRET_BYTES)): NewSessionToken {
   const id = randomPart(ID_BYTES);
-  const secret = randomPart(SECRET_BYTES);
   return { id, token: `${id}.${secret}`, secretHash: hashSecret(secret) };
 }
 

@@ -10,6 +10,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from '../auth/authenticate.ts';
 import { authRoutes } from '../auth/routes/auth-routes.ts';
+import { SuccessorSecrets } from '../auth/session-successor.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { mountApiRoutes } from '../routes/index.ts';
@@ -105,7 +106,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     })(c, next);
   });
 
-  app.use('/api/*', authenticate({ db: deps.db, publicUrl: config.publicUrl, trustedOrigins: config.corsOrigins, trustProxy: config.trustProxy }));
+  app.use(
+    '/api/*',
+    authenticate({ db: deps.db, publicUrl: config.publicUrl, trustedOrigins: config.corsOrigins, trustProxy: config.trustProxy, successors: SuccessorSecrets.fromConfig(config) }),
+  );
 
   app.route('/', healthRoutes({ metrics: deps.metrics, metricsToken: config.metricsToken, ...deps.health }));
   // Feature routes are mounted here, one line each.
