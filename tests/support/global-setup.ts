@@ -2,6 +2,10 @@
  * Starts one embedded Postgres for the whole test run, creates the roles and a
  * fully migrated template database, and hands the connection details to the
  * suites (`inject('talemoPg')`). Suites clone the template for isolation.
+ *
+ * It also brings client/dist up to date, once, before any suite runs: two
+ * browser suites starting together would otherwise both rebuild it, and one
+ * build would empty the directory under the other.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,6 +16,7 @@ import { bootstrapDatabase } from '../../server/db/bootstrap.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { migrateQueueSchema } from '../../server/queue/queue-backend.ts';
 import { startEmbeddedPostgres } from '../../server/platform/embedded-postgres.ts';
+import { ensureClientBuild } from '../e2e/support/client-build.ts';
 import { freePort } from './free-port.ts';
 
 export interface TestCluster {
@@ -30,6 +35,7 @@ declare module 'vitest' {
 export const TEMPLATE_DB = 'talemo_template';
 
 export default async function setup(project: TestProject) {
+  ensureClientBuild();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'talemo-test-'));
   // As root, Postgres runs as the postgres user, which must enter this directory.
   fs.chmodSync(root, 0o755);
