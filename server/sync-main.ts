@@ -69,7 +69,7 @@ export function defaultSlotName(database: string): string {
 }
 
 /** TALEMO_SECRET, or the secret file an earlier `npm start` left in the data directory (never created here). */
-function instanceSecret(config: Config): string | undefined {
+function existingInstanceSecret(config: Config): string | undefined {
   if (config.secret) return config.secret;
   const file = path.join(config.dataDir, 'secret');
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
@@ -77,7 +77,7 @@ function instanceSecret(config: Config): string | undefined {
 
 /** Starts the service as `npm run sync` runs it (port 3001 unless SYNC_PORT is set). */
 async function startStandalone(config: Config, logger: Logger): Promise<ShapeService> {
-  const options = syncServiceOptions(config, instanceSecret(config));
+  const options = syncServiceOptions(config, existingInstanceSecret(config));
   try {
     return await startShapeService({ ...options, port: options.port || STANDALONE_PORT, logger: logger.child({ component: 'sync' }) });
   } catch (err) {

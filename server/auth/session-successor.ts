@@ -16,22 +16,22 @@ import { createHmac } from 'node:crypto';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Config } from '../config.ts';
 import { deriveSecret } from '../platform/derived-secret.ts';
-import { loadOrCreateSecret, openDataDir } from '../platform/data-dir.ts';
+import { instanceSecret } from '../platform/data-dir.ts';
 import { SECRET_BYTES } from './session-token.ts';
 
 export class SuccessorSecrets {
   #key: Buffer | undefined;
 
-  constructor(private readonly instanceSecret: () => string) {}
+  constructor(private readonly readSecret: () => string) {}
 
   /** Keyed by TALEMO_SECRET, or the data directory's secret; read on first use. */
   static fromConfig(config: Config): SuccessorSecrets {
-    return new SuccessorSecrets(() => config.secret ?? loadOrCreateSecret(openDataDir(config.dataDir), undefined));
+    return new SuccessorSecrets(() => instanceSecret(config));
   }
 
   /** The secret of the session that replaces the presented one. */
   secretFor(presented: { id: string; secret: string }): string {
-    this.#key ??= Buffer.from(deriveSecret(this.instanceSecret(), 'session-successor:v1'), 'base64url');
+    this.#key ??= Buffer.from(deriveSecret(this.readSecret(), 'session-successor:v1'), 'base64url');
     const mac = createHmac('sha256', this.#key).update(`${presented.id}.${presented.secret}`).digest();
     return encodeBase32LowerCaseNoPadding(mac.subarray(0, SECRET_BYTES));
   }

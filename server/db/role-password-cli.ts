@@ -5,7 +5,7 @@
  * replication role.
  */
 import { loadConfig } from '../config.ts';
-import { loadOrCreateSecret, openDataDir } from '../platform/data-dir.ts';
+import { instanceSecret } from '../platform/data-dir.ts';
 import { rolePassword } from './bootstrap.ts';
 import { ROLES, type RoleName } from './roles.ts';
 
@@ -16,5 +16,5 @@ if (!role || !known.includes(role)) {
   process.exit(2);
 }
 const config = loadConfig();
-const secret = config.secret ?? loadOrCreateSecret(openDataDir(config.dataDir), undefined);
+const secret = instanceSecret(config);
 process.stdout.write(`${rolePassword(secret, role)}\n`);

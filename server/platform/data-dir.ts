@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Config } from '../config.ts';
 import { StartupError } from './startup-error.ts';
 
 const MARKER = 'talemo.json';
@@ -88,4 +89,9 @@ export function loadOrCreateSecret(dir: DataDir, fromEnv: string | undefined): s
   const value = randomBytes(32).toString('base64url');
   fs.writeFileSync(file, `${value}\n`, { mode: 0o600, flag: 'wx' });
   return value;
+}
+
+/** The instance secret as the running platform holds it: TALEMO_SECRET, or the data directory's. */
+export function instanceSecret(config: Config): string {
+  return config.secret ?? loadOrCreateSecret(openDataDir(config.dataDir), undefined);
 }

@@ -10,7 +10,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.ts';
-import { loadOrCreateSecret, openDataDir } from '../platform/data-dir.ts';
+import { instanceSecret } from '../platform/data-dir.ts';
 import { deriveSecret } from '../platform/derived-secret.ts';
 
 export interface SignedAssetUrl {
@@ -40,7 +40,7 @@ export class AssetUrlSigner {
 
   /** The signer for this instance: TALEMO_SECRET, or the data directory's secret (as at start). */
   static fromConfig(config: Config): AssetUrlSigner {
-    const secret = config.secret ?? loadOrCreateSecret(openDataDir(config.dataDir), undefined);
+    const secret = instanceSecret(config);
     return new AssetUrlSigner(secret, config.publicUrl, config.assetUrlTtlSeconds);
   }
 

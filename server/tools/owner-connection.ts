@@ -8,14 +8,14 @@
 import type { Config } from '../config.ts';
 import { rolePassword } from '../db/bootstrap.ts';
 import { ROLES } from '../db/roles.ts';
-import { loadOrCreateSecret, openDataDir } from '../platform/data-dir.ts';
+import { instanceSecret } from '../platform/data-dir.ts';
 
 /** The database the embedded Postgres holds (server/platform/talemo.ts). */
 const EMBEDDED_DATABASE = 'talemo';
 
 export function ownerDatabaseUrl(config: Config): string {
   if (config.operator.databaseUrl) return config.operator.databaseUrl;
-  const secret = config.secret ?? loadOrCreateSecret(openDataDir(config.dataDir), undefined);
+  const secret = instanceSecret(config);
   const url = new URL(config.databaseUrl ?? `postgres://127.0.0.1:${config.embeddedPgPort}/${EMBEDDED_DATABASE}`);
   url.username = ROLES.owner;
   url.password = rolePassword(secret, ROLES.owner);

@@ -23,7 +23,6 @@ import { startTalemoServer, type TalemoServer } from '../device/support/talemo-s
 import { waitFor } from '../device/support/wait-for.ts';
 import { cachedBytes, currentTime, pairKidDevice, signInWithPassword, waitForServiceWorker } from './support/app-actions.ts';
 import { openBrowser, VIEWPORTS, type TestBrowser } from './support/chromium.ts';
-import { ensureClientBuild } from './support/client-build.ts';
 import { createNarratedStory, type NarratedStory } from './support/story-fixtures.ts';
 
 let server: TalemoServer;
@@ -40,7 +39,6 @@ function logsOf(b: TestBrowser | undefined): string {
 }
 
 beforeAll(async () => {
-  ensureClientBuild();
   server = await startTalemoServer('e2e_pwa');
   owner = await server.db.owner();
   admin = new pg.Client({ connectionString: server.db.urls.admin });

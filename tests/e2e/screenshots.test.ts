@@ -14,7 +14,6 @@ import { api, createFamily, type TestFamily } from '../device/support/family-acc
 import { startTalemoServer, type TalemoServer } from '../device/support/talemo-server.ts';
 import { PICTURE_CODE, signInWithPassword } from './support/app-actions.ts';
 import { openBrowser, VIEWPORTS, type TestBrowser } from './support/chromium.ts';
-import { ensureClientBuild } from './support/client-build.ts';
 import { createNarratedStory, type NarratedStory } from './support/story-fixtures.ts';
 
 const OUT = path.resolve(import.meta.dirname, '../../artifacts/screenshots');
@@ -44,7 +43,6 @@ async function shoot(page: Page, name: string, ready: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  ensureClientBuild();
   fs.mkdirSync(OUT, { recursive: true });
   server = await startTalemoServer('e2e_shots');
   owner = await server.db.owner();

@@ -89,16 +89,4 @@ export async function postMutations(baseUrl: string, token: string, mutations: W
   return { ...res, results: res.status === 200 ? (res.body.data.results as MutationResult[]) : [], sent };
 }
 
-/** Polls `check` until it passes (returns without throwing), or rethrows its last error. */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 20_000, intervalMs = 50): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  }
-}
+export { eventually } from '../../support/eventually.ts';

@@ -11,6 +11,7 @@ import { Shape, ShapeStream, type Row } from '@electric-sql/client';
 import type pg from 'pg';
 import { startShapeService, type ShapeService, type ShapeServiceOptions } from '../../../sync/service/index.ts';
 import { adminQuery, createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { eventually as pollUntil } from '../../support/eventually.ts';
 
 export const PUBLICATION = 'talemo_sync';
 export const SECRET = 'test-secret-for-the-shape-service-0123456789';
@@ -111,18 +112,9 @@ export function materialize(stream: ShapeStream<Row>): { shape: Shape<Row>; rows
   return { shape, rows: () => shape.currentRows };
 }
 
-/** Polls `check` until it returns without throwing (or the time runs out, rethrowing its error). */
-export async function eventually(check: () => void | Promise<void>, timeoutMs = 15_000, intervalMs = 25): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  }
+/** `eventually` with this kit's shorter timeout and interval. */
+export function eventually(check: () => void | Promise<void>, timeoutMs = 15_000, intervalMs = 25): Promise<void> {
+  return pollUntil(check, timeoutMs, intervalMs);
 }
 
 /** Rows sorted by id, for comparisons. */
