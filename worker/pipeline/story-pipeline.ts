@@ -135,11 +135,15 @@ class StoryPipeline {
   /** Both run at once; when one fails the other still finishes (and checkpoints) before the failure is raised. */
   private async narrateAndIllustrate(story: StoryRecord, input: StoryGenerationInput, metadata: MetadataOutput): Promise<[NarrationOutput, IllustrationOutput]> {
     const common = { requestedBy: this.root.requested_by };
+    const narrationStage = { agentType: 'TTSAgent', activity: 'narration', input: { voice: input.voice ?? null } } as const;
+    const illustrationStage = { agentType: 'IllustratorAgent', activity: 'illustration', input: { style: input.illustration_style ?? null } } as const;
+    // Their rows are opened one after the other first, so every list of stages ordered by
+    // created_at (the parent’s progress, GET /api/agents/tasks/{id}) shows them in pipeline order.
+    await openStage(this.deps.db, this.root, narrationStage.agentType, narrationStage.input);
+    await openStage(this.deps.db, this.root, illustrationStage.agentType, illustrationStage.input);
     const [narration, illustration] = await Promise.allSettled([
-      runStage(this.deps.db, this.root, { agentType: 'TTSAgent', activity: 'narration', input: { voice: input.voice ?? null } }, (row) =>
-        narrateStory(this.deps, this.context, { ...common, story, voice: input.voice, taskId: row.id }),
-      ),
-      runStage(this.deps.db, this.root, { agentType: 'IllustratorAgent', activity: 'illustration', input: { style: input.illustration_style ?? null } }, (row) =>
+      runStage(this.deps.db, this.root, narrationStage, (row) => narrateStory(this.deps, this.context, { ...common, story, voice: input.voice, taskId: row.id })),
+      runStage(this.deps.db, this.root, illustrationStage, (row) =>
         illustrateStory(this.deps, this.context, { ...common, story, tags: [...new Set([...story.tags, ...metadata.tags])], style: input.illustration_style, taskId: row.id }),
       ),
     ]);

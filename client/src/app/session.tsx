@@ -133,8 +133,11 @@ export function SessionProvider({ pg, children }: { pg: Replica; children: React
     void pg
       .listen('talemo_session', async (payload) => {
         if (payload === 'expired' && !signingOutHere) await forgetDevice('expired');
-        // Another tab signed out: this one's screens show a replica that is gone.
-        else if (clearedByOtherTab(payload) && !signingOutHere) location.replace('/');
+        // Another tab signed out: this one's screens show a replica that is gone, and its downloads under way are dropped.
+        else if (clearedByOtherTab(payload) && !signingOutHere) {
+          void clearOfflineCaches();
+          location.replace('/');
+        }
       })
       .then((u) => (unlisten = u));
     return () => void unlisten?.();

@@ -4,7 +4,7 @@
  * chosen ones, least recently played first, and only until it is back under
  * budget. Unfinished stories are never removed. The replica is a real device
  * PGlite; Cache Storage, which Node lacks, is a small in-memory one with the
- * browser's semantics for the calls used.
+ * browser's semantics for the calls used (memory-cache-storage.test-support.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,33 +15,10 @@ import { openDeviceDatabase, type DeviceDatabase } from '../../../sync/device/de
 import { recordListening } from '../audio/listening-recorder.ts';
 import type { Replica } from '../db/replica.ts';
 import { enforceBudget } from './offline-housekeeping.ts';
-import { audioPath, cachedPaths, putFile } from './offline-cache.ts';
+import { cacheStores, installMemoryCacheStorage } from './memory-cache-storage.test-support.ts';
+import { audioPath, cachedPaths, offlineGeneration, putFile } from './offline-cache.ts';
 
-/** Cache Storage keyed by URL path, enough for open/put/match/delete/keys. */
-class MemoryCache {
-  readonly #entries = new Map<string, Response>();
-  async put(req: string, res: Response) {
-    this.#entries.set(new URL(req, 'http://device').href, res);
-  }
-  async match(req: string) {
-    return this.#entries.get(new URL(req, 'http://device').href);
-  }
-  async delete(req: string) {
-    return this.#entries.delete(new URL(req, 'http://device').href);
-  }
-  async keys() {
-    return [...this.#entries.keys()].map((url) => new Request(url));
-  }
-}
-const stores = new Map<string, MemoryCache>();
-Object.assign(globalThis, {
-  self: globalThis,
-  caches: {
-    open: async (name: string) => stores.get(name) ?? stores.set(name, new MemoryCache()).get(name)!,
-    keys: async () => [...stores.keys()],
-    delete: async (name: string) => stores.delete(name),
-  },
-});
+installMemoryCacheStorage();
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'talemo-budget-'));
 const kid = { userId: '33333333-3333-4333-8333-333333333333', tenantId: '11111111-1111-4111-8111-111111111111', kind: 'kid' as const, displayName: 'Lou' };
@@ -68,7 +45,7 @@ async function save(files: Saved[]): Promise<void> {
        VALUES ($1, 'ready', $2, $2, $3, $4, $5)`,
       [f.id, f.megabytes * MB, f.automatic, ago(f.savedAgo), f.playedAgo === undefined ? null : ago(f.playedAgo)],
     );
-    await putFile(audioPath(f.id), new Blob([new Uint8Array(16)]), 'audio/mpeg');
+    await putFile(audioPath(f.id), new Blob([new Uint8Array(16)]), 'audio/mpeg', offlineGeneration());
     if (f.finishedAgo !== undefined) await recordListening(replica(), f.id, 'complete', 60, ago(f.finishedAgo));
   }
 }
@@ -92,7 +69,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   run++;
   await pg.query('DELETE FROM offline_files');
-  stores.clear();
+  cacheStores.clear();
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@
  */
 import type { Replica } from '../db/replica.ts';
 import { fetchAssetWhole } from './asset-download.ts';
-import { audioPath, coverPath, isCached, putFile, removeFile } from './offline-cache.ts';
+import { audioPath, coverPath, isCached, offlineGeneration, putFile, removeFile } from './offline-cache.ts';
 import { requestPersistentStorage } from './persistent-storage.ts';
 
 export interface DownloadableStory {
@@ -21,11 +21,13 @@ const queued = new Set<string>();
 export function makeAvailableOffline(pg: Replica, story: DownloadableStory, automatic = false): Promise<void> {
   if (!story.audio_asset_id || queued.has(story.id)) return queue;
   queued.add(story.id);
+  // Asked for by this viewer: a sign-out (or another viewer's sign-in) before it is stored drops it.
+  const since = offlineGeneration();
   // From now on the device depends on its storage: ask the browser to keep it (once per session).
   void requestPersistentStorage('download');
   const job = async () => {
     try {
-      await download(pg, story, automatic);
+      await download(pg, story, automatic, since);
     } finally {
       queued.delete(story.id);
     }
@@ -39,7 +41,7 @@ export function makeAvailableOffline(pg: Replica, story: DownloadableStory, auto
   return queue;
 }
 
-async function download(pg: Replica, story: DownloadableStory, automatic: boolean): Promise<void> {
+async function download(pg: Replica, story: DownloadableStory, automatic: boolean, since: number): Promise<void> {
   const current = await pg.query<{ status: string }>(`SELECT status FROM offline_files WHERE story_id = $1`, [story.id]);
   if (current.rows[0]?.status === 'ready' && (await isCached(audioPath(story.id)))) return;
   await pg.query(
@@ -56,11 +58,12 @@ async function download(pg: Replica, story: DownloadableStory, automatic: boolea
   };
   try {
     const audio = await fetchAssetWhole(story.audio_asset_id!, progress);
-    await putFile(audioPath(story.id), audio.blob, audio.mimeType);
+    // Signed out meanwhile: the replica row is gone with everything else, so nothing is recorded.
+    if (!(await putFile(audioPath(story.id), audio.blob, audio.mimeType, since))) return;
     let total = audio.blob.size;
     if (story.image_asset_id && !(await isCached(coverPath(story.image_asset_id)))) {
       const cover = await fetchAssetWhole(story.image_asset_id, () => {});
-      await putFile(coverPath(story.image_asset_id), cover.blob, cover.mimeType);
+      if (!(await putFile(coverPath(story.image_asset_id), cover.blob, cover.mimeType, since))) return;
       total += cover.blob.size;
     }
     await pg.query(`UPDATE offline_files SET status = 'ready', bytes_done = $2, bytes_total = $2, ready_at = now() WHERE story_id = $1`, [story.id, total]);

@@ -102,8 +102,8 @@ async function appShell(req: Request): Promise<Response> {
 
 /** Offline audio and covers, with single-range support (RFC 9110 §14). */
 async function fromOfflineCache(req: Request, path: string): Promise<Response> {
-  const cache = await caches.open(OFFLINE_CACHE);
-  const hit = await cache.match(path);
+  // match, not open: after a sign-out the cache must not come back, even empty.
+  const hit = await caches.match(path, { cacheName: OFFLINE_CACHE });
   if (!hit) return new Response('Not available offline', { status: 404, headers: { 'content-type': 'text/plain' } });
   const range = req.headers.get('range');
   const type = hit.headers.get('content-type') ?? 'application/octet-stream';

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { fetchAssetWhole } from '../offline/asset-download.ts';
-import { coverPath, playableUrl, putFile } from '../offline/offline-cache.ts';
+import { coverPath, offlineGeneration, playableUrl, putFile } from '../offline/offline-cache.ts';
 
 const PALETTES = [
   ['#FFB347', '#E2583A'],
@@ -31,9 +31,10 @@ function loadCover(assetId: string): Promise<string | null> {
       const cached = await playableUrl(coverPath(assetId));
       if (cached) return cached;
       if (!navigator.onLine) return null;
+      const since = offlineGeneration();
       try {
         const { blob, mimeType } = await fetchAssetWhole(assetId, () => {});
-        await putFile(coverPath(assetId), blob, mimeType);
+        if (!(await putFile(coverPath(assetId), blob, mimeType, since))) return null;
         return (await playableUrl(coverPath(assetId))) ?? URL.createObjectURL(blob);
       } catch {
         return null;
