@@ -18,6 +18,7 @@ export interface ListeningSink {
   record(storyId: string, kind: ListeningKind, positionSeconds: number): void;
 }
 
+/** Stores a listening event; a start or resume also marks the offline copy as played then (the budget's order). */
 export async function recordListening(pg: Replica, storyId: string, kind: ListeningKind, positionSeconds: number, occurredAt?: string): Promise<void> {
   await pg.query(`INSERT INTO listening_events (story_id, position_seconds, event_kind, occurred_at) VALUES ($1, $2, $3, coalesce($4::timestamptz, now()))`, [
     storyId,
@@ -25,14 +26,16 @@ export async function recordListening(pg: Replica, storyId: string, kind: Listen
     kind,
     occurredAt ?? null,
   ]);
+  if (kind === 'start' || kind === 'resume') {
+    await pg.query(`UPDATE offline_files SET last_played_at = greatest(last_played_at, coalesce($2::timestamptz, now())) WHERE story_id = $1`, [storyId, occurredAt ?? null]);
+  }
 }
 
-/** Events go straight to the replica; a start or resume also marks the offline copy as played (budget order). */
+/** Events go straight to the replica. */
 export function replicaSink(pg: Replica): ListeningSink {
   return {
     record(storyId, kind, positionSeconds) {
       void recordListening(pg, storyId, kind, positionSeconds);
-      if (kind === 'start' || kind === 'resume') void pg.query(`UPDATE offline_files SET last_played_at = now() WHERE story_id = $1`, [storyId]);
     },
   };
 }

@@ -13,12 +13,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bindViewer } from '../../../sync/device/device-meta.ts';
 import { openDeviceDatabase, type DeviceDatabase } from '../../../sync/device/device-database.ts';
 import { recordListening } from '../audio/listening-recorder.ts';
+import { flushListeningQueue, queueSink } from '../kid/boot-playback.ts';
 import type { Replica } from '../db/replica.ts';
 import { enforceBudget } from './offline-housekeeping.ts';
 import { cacheStores, installMemoryCacheStorage } from './memory-cache-storage.test-support.ts';
 import { audioPath, cachedPaths, offlineGeneration, putFile } from './offline-cache.ts';
 
 installMemoryCacheStorage();
+/** localStorage, for the boot screen's listening queue. */
+const stored = new Map<string, string>();
+Object.assign(globalThis, {
+  localStorage: { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v), removeItem: (k: string) => void stored.delete(k) },
+});
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'talemo-budget-'));
 const kid = { userId: '33333333-3333-4333-8333-333333333333', tenantId: '11111111-1111-4111-8111-111111111111', kind: 'kid' as const, displayName: 'Lou' };
@@ -88,6 +94,23 @@ describe('over the offline budget', () => {
     // 16 MB against 10: two finished automatic downloads go, the oldest played first (3, then 2).
     await enforceBudget(replica(), policy, kid.userId);
     expect(await kept()).toEqual([id(1), id(4)]);
+  });
+
+  it('counts a story played on the boot screen, before the replica opened, as just played', async () => {
+    await save([
+      { id: id(1), megabytes: 4, automatic: true, savedAgo: 100, playedAgo: 90 },
+      { id: id(2), megabytes: 4, automatic: true, savedAgo: 100, playedAgo: 50, finishedAgo: 40 },
+      { id: id(3), megabytes: 4, automatic: true, savedAgo: 100, playedAgo: 10, finishedAgo: 5 },
+    ]);
+    // Played to the end from the boot screen; its events reach the replica when it opens.
+    const boot = queueSink(kid.userId);
+    boot.record(id(1), 'start', 0);
+    await new Promise((r) => setTimeout(r, 5));
+    boot.record(id(1), 'complete', 60);
+    expect(await flushListeningQueue(replica(), kid.userId)).toBe(2);
+    // 12 MB against 10: one finished story goes, and story 1 was played last.
+    await enforceBudget(replica(), policy, kid.userId);
+    expect(await kept()).toEqual([id(1), id(3)]);
   });
 
   it('never removes a story the kid has not finished, even when still over budget', async () => {
