@@ -21,3 +21,10 @@ export interface Viewer {
   policies: Policies;
   plan: Plan;
 }
+
+/**
+ * The response header carrying a bearer session's replacement after the
+ * viewer's privileges changed (server/auth/session-rotation.ts). A device
+ * switches to it for its next requests (sync/device/server-connection.ts).
+ */
+export const ROTATED_SESSION_HEADER = 'Talemo-Session-Token';

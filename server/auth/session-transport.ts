@@ -4,6 +4,7 @@
  * it), or as a bearer token in the body for API clients.
  */
 import type { Context } from 'hono';
+import { ROTATED_SESSION_HEADER } from '../../shapes/viewer.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { clientIp } from '../http/request-meta.ts';
 import { setSessionCookie } from './session-cookie.ts';
@@ -36,13 +37,8 @@ export function deliverSession(c: Context<AppEnv>, publicUrl: string, issued: Is
   };
 }
 
-/**
- * The response header carrying a bearer session's replacement after a
- * privilege change (session-rotation.ts). Clients switch to it for their next
- * requests; sync/device/server-connection.ts does so by itself. The old token
- * keeps working for ROTATION_GRACE_MS, for requests already in flight.
- */
-export const ROTATED_SESSION_HEADER = 'Talemo-Session-Token';
+/** A bearer session's replacement rides on this header; the old token keeps working for ROTATION_GRACE_MS, for requests already in flight. */
+export { ROTATED_SESSION_HEADER };
 
 /**
  * Hands a rotated session to the client the way it presented the old one: a

@@ -25,6 +25,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { AppEnv } from './app-env.ts';
 import { failure } from './envelope.ts';
 import { errorHandler } from './error-handler.ts';
+import { ROTATED_SESSION_HEADER } from '../../shapes/viewer.ts';
 import { healthRoutes, type HealthDeps } from './health-routes.ts';
 import { HttpError } from './http-error.ts';
 import { requestLog } from './request-log.ts';
@@ -51,7 +52,7 @@ export interface AppDeps {
 const UPLOAD_PATH = '/api/assets';
 
 /** Response headers a browser may read cross-origin (the sync protocol's among them). */
-export const EXPOSED_HEADERS = ['X-Request-ID', 'Retry-After', 'Talemo-Session-Token', 'electric-handle', 'electric-offset', 'electric-schema', 'electric-cursor', 'electric-up-to-date'];
+export const EXPOSED_HEADERS = ['X-Request-ID', 'Retry-After', ROTATED_SESSION_HEADER, 'electric-handle', 'electric-offset', 'electric-schema', 'electric-cursor', 'electric-up-to-date'];
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const { config } = deps;

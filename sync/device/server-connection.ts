@@ -10,6 +10,7 @@
  * (the old one works only for about a minute, for requests already in
  * flight). deviceFetch adopts it.
  */
+import { ROTATED_SESSION_HEADER } from '../../shapes/viewer.ts';
 
 export interface ServerConnection {
   /** Origin of the Talemo server, e.g. http://127.0.0.1:3000 (no trailing slash). */
@@ -22,8 +23,6 @@ export interface ServerConnection {
   onTokenRotated?: (token: string) => void;
 }
 
-/** Same name as ROTATED_SESSION_HEADER in server/auth/session-transport.ts (sync/ imports only shapes/). */
-const ROTATED_SESSION_HEADER = 'talemo-session-token';
 
 /** Headers every request of the device carries. */
 export function authHeaders(conn: ServerConnection): Record<string, string> {

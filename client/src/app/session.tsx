@@ -49,16 +49,26 @@ async function cachedMe(pg: Replica): Promise<Me | null> {
   return rows[0]?.value ?? null;
 }
 
-/** Binds the replica to this viewer (the leader clears it first if it was someone else's) and starts sync. */
+/**
+ * Everything of the person bound to the replica leaves the device: the boot
+ * snapshot and its queued listening, the replica's rows (the leader clears
+ * them and stops syncing) and the downloads in Cache Storage.
+ */
+async function clearPersonFromDevice(pg: Replica): Promise<void> {
+  discardBootPlayback();
+  clearLibrarySnapshot();
+  clearListeningQueue();
+  forgetPersistRequest();
+  const cleared = whenCleared(pg);
+  await control(pg, 'sign_out');
+  await cleared;
+  await clearOfflineCaches();
+}
+
+/** Binds the replica to this viewer (clearing it first if it was someone else's) and starts sync. */
 async function adopt(pg: Replica, me: Me): Promise<void> {
   const previous = await cachedMe(pg);
-  if (previous && previous.user.id !== me.user.id) {
-    clearLibrarySnapshot();
-    const cleared = whenCleared(pg);
-    await control(pg, 'sign_out');
-    await cleared;
-    await clearOfflineCaches();
-  }
+  if (previous && previous.user.id !== me.user.id) await clearPersonFromDevice(pg);
   await pg.transaction(async (tx) => {
     const entries: Array<[string, unknown]> = [
       ['me', me],
@@ -78,22 +88,14 @@ export function SessionProvider({ pg, children }: { pg: Replica; children: React
   const [state, setState] = useState<SessionState>({ status: 'loading' });
 
   /**
-   * Everything of this person leaves the device: the boot snapshot and its
-   * queued listening, the replica's rows (the leader clears them and stops
-   * syncing), the downloads in Cache Storage, then the replica's IndexedDB
-   * database itself. The page then starts afresh on the sign-in screen.
+   * Everything of this person leaves the device, then the replica's
+   * IndexedDB database itself. The page then starts afresh on the sign-in
+   * screen.
    */
   const forgetDevice = useCallback(
     async (reason?: 'expired') => {
       signingOutHere = true;
-      discardBootPlayback();
-      clearLibrarySnapshot();
-      clearListeningQueue();
-      forgetPersistRequest();
-      const cleared = whenCleared(pg);
-      await control(pg, 'sign_out');
-      await cleared;
-      await clearOfflineCaches();
+      await clearPersonFromDevice(pg);
       await destroyReplica();
       if (reason) sessionStorage.setItem(SIGNED_OUT_KEY, reason);
       location.replace('/');

@@ -15,13 +15,11 @@ export interface PlayerEvents {
 
 export class StoryPlayer {
   #howl: Howl;
-  #events: PlayerEvents;
   #maxVolume: number;
   #volume: number;
   #fadeTimer?: ReturnType<typeof setTimeout>;
 
   constructor(src: string, events: PlayerEvents, options: { maxVolume: number; volume?: number; startAt?: number }) {
-    this.#events = events;
     this.#maxVolume = clamp01(options.maxVolume);
     this.#volume = Math.min(options.volume ?? this.#maxVolume, this.#maxVolume);
     let seeked = false;
@@ -35,24 +33,14 @@ export class StoryPlayer {
       onload: () => {
         if (!seeked && options.startAt) this.#howl.seek(options.startAt);
         seeked = true;
-        this.#events.onLoad?.(this.#howl.duration());
+        events.onLoad?.(this.#howl.duration());
       },
-      onplay: () => this.#events.onPlay?.(),
-      onpause: () => this.#events.onPause?.(),
-      onend: () => this.#events.onEnd?.(),
-      onloaderror: (_id, err) => this.#events.onError?.(String(err)),
-      onplayerror: (_id, err) => this.#events.onError?.(String(err)),
+      onplay: () => events.onPlay?.(),
+      onpause: () => events.onPause?.(),
+      onend: () => events.onEnd?.(),
+      onloaderror: (_id, err) => events.onError?.(String(err)),
+      onplayerror: (_id, err) => events.onError?.(String(err)),
     });
-  }
-
-  /** Who hears about playback from now on (a player handed from the boot screen to the app). */
-  setEvents(events: PlayerEvents): void {
-    this.#events = events;
-  }
-
-  /** True once the audio's metadata is loaded (duration known, seekable). */
-  get loaded(): boolean {
-    return this.#howl.state() === 'loaded';
   }
 
   play(): void {
@@ -93,11 +81,6 @@ export class StoryPlayer {
 
   get volume(): number {
     return this.#volume;
-  }
-
-  /** What the listener hears now: below `volume` while a fade runs. */
-  get outputVolume(): number {
-    return this.#howl.volume();
   }
 
   /** Fades to silence over `ms`, pauses, and restores the volume for next time. */

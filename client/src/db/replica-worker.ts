@@ -10,12 +10,12 @@
  */
 import { worker } from '@electric-sql/pglite/worker';
 import { openDeviceDatabase, type DeviceDatabase } from '../../../sync/device/device-database.ts';
-import { boundViewer } from '../../../sync/device/device-meta.ts';
+import { boundViewer, ensureDeviceId } from '../../../sync/device/device-meta.ts';
 import { DeviceSync } from '../../../sync/device/device-sync.ts';
-import { ensureDeviceId } from '../../../sync/device/device-meta.ts';
 import { clearReplica } from '../../../sync/device/replica-clear.ts';
+import { REPLICA_NAME } from './replica-name.ts';
 
-export const DATA_DIR = 'idb://talemo-replica';
+const DATA_DIR = `idb://${REPLICA_NAME}`;
 const BOOT_SYNC_DELAY_MS = 1_500;
 
 let device: DeviceSync | undefined;

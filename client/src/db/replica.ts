@@ -4,14 +4,15 @@
  */
 import { live, type PGliteWithLive } from '@electric-sql/pglite/live';
 import { PGliteWorker } from '@electric-sql/pglite/worker';
+import { REPLICA_NAME } from './replica-name.ts';
 
 export type Replica = PGliteWorker & PGliteWithLive;
 
 let opening: Promise<Replica> | undefined;
 let worker: Worker | undefined;
 
-/** Where PGlite's IndexedDB file system keeps `idb://talemo-replica` (replica-worker.ts DATA_DIR). */
-export const REPLICA_IDB_NAME = '/pglite/talemo-replica';
+/** Where PGlite's IndexedDB file system keeps the worker's `idb://` data directory. */
+const REPLICA_IDB_NAME = `/pglite/${REPLICA_NAME}`;
 
 export function openReplica(): Promise<Replica> {
   if (!opening) {

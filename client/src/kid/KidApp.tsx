@@ -16,19 +16,10 @@ import { GrownUpsPanel } from './GrownUpsPanel.tsx';
 import { inBedtime, remainingSeconds, useSecondsListenedToday } from './kid-limits.ts';
 import { KidPlayer } from './KidPlayer.tsx';
 import { flushListeningQueue, peekBootPlayback } from './boot-playback.ts';
-import { takeBootPick } from './library-snapshot.ts';
-import { KID_LIBRARY_FILTER, writeLibrarySnapshot } from './library-snapshot-writer.ts';
+import { takeBootPick, type LibraryStory } from './library-snapshot.ts';
+import { kidLibrarySql, writeLibrarySnapshot } from './library-snapshot-writer.ts';
 import { KidRestScreen } from './KidRestScreen.tsx';
 import { hasPin, PinPad, PinSetup } from './PicturePin.tsx';
-
-interface KidStory {
-  id: string;
-  title: string;
-  image_asset_id: string | null;
-  audio_asset_id: string | null;
-  duration_seconds: number | null;
-  offline: boolean;
-}
 
 type Screen = { kind: 'library' } | { kind: 'player'; storyId: string } | { kind: 'pin' } | { kind: 'grownups' } | { kind: 'pin-setup' };
 
@@ -58,13 +49,7 @@ export function KidApp() {
     return () => clearInterval(tick);
   }, [pg]);
 
-  const stories = useLiveQuery<KidStory>(
-    `SELECT s.id, s.title, s.image_asset_id, s.audio_asset_id, s.duration_seconds,
-            coalesce(f.status = 'ready', false) AS offline
-       FROM stories s LEFT JOIN offline_files f ON f.story_id = s.id
-      WHERE ${KID_LIBRARY_FILTER}
-      ORDER BY s.created_at DESC`,
-  );
+  const stories = useLiveQuery<LibraryStory>(kidLibrarySql());
   // What the boot snapshot holds besides the list: listening (resume, minutes today) and the policies.
   const snapshotInputs = useLiveQuery<{ events: number; policies: string | null }>(
     `SELECT (SELECT count(*)::int FROM listening_events WHERE user_id = $1) AS events,

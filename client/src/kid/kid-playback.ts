@@ -118,11 +118,6 @@ export class KidPlayback {
     return this.#view;
   }
 
-  /** The underlying player, for tests and diagnostics. */
-  get player(): StoryPlayer | null {
-    return this.#player;
-  }
-
   subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

@@ -8,20 +8,19 @@ import type { Me } from '../app/session.tsx';
 import { furthestPositionSql, resumeFrom } from '../audio/listening-recorder.ts';
 import type { Replica } from '../db/replica.ts';
 import { secondsListenedSince } from './kid-limits.ts';
-import { localDay, saveLibrarySnapshot, type SnapshotStory } from './library-snapshot.ts';
+import { localDay, saveLibrarySnapshot, type LibraryStory } from './library-snapshot.ts';
 
-/** The stories of the kid library, newest first (KidApp.tsx shows the same). */
-export const KID_LIBRARY_FILTER = `s.is_published AND s.audio_asset_id IS NOT NULL`;
+/** The stories of the kid library, newest first, each a `LibraryStory` plus any `extraColumns`. */
+export function kidLibrarySql(extraColumns = ''): string {
+  return `SELECT s.id, s.title, s.image_asset_id, s.audio_asset_id, s.duration_seconds,
+                 coalesce(f.status = 'ready', false) AS offline${extraColumns}
+            FROM stories s LEFT JOIN offline_files f ON f.story_id = s.id
+           WHERE s.is_published AND s.audio_asset_id IS NOT NULL
+           ORDER BY s.created_at DESC`;
+}
 
 export async function writeLibrarySnapshot(pg: Replica, me: Me): Promise<void> {
-  const stories = await pg.query<Omit<SnapshotStory, 'resume_at'> & { furthest: number | null }>(
-    `SELECT s.id, s.title, s.image_asset_id, s.audio_asset_id, s.duration_seconds,
-            coalesce(f.status = 'ready', false) AS offline, ${furthestPositionSql('s.id')} AS furthest
-       FROM stories s LEFT JOIN offline_files f ON f.story_id = s.id
-      WHERE ${KID_LIBRARY_FILTER}
-      ORDER BY s.created_at DESC`,
-    [me.user.id],
-  );
+  const stories = await pg.query<LibraryStory & { furthest: number | null }>(kidLibrarySql(`, ${furthestPositionSql('s.id')} AS furthest`), [me.user.id]);
   const policyRows = await pg.query<{ key: string; value: unknown }>(`SELECT key, value FROM tenant_policies`);
   const policies = effectivePolicies(me.plan ?? 'free', policyRows.rows);
   const now = new Date();

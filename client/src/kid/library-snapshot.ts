@@ -11,7 +11,8 @@
  */
 import type { Policies } from '../../../shapes/policies.ts';
 
-export interface SnapshotStory {
+/** A story of the kid library, as KidApp.tsx lists it (`kidLibrarySql`). */
+export interface LibraryStory {
   id: string;
   title: string;
   image_asset_id: string | null;
@@ -19,6 +20,9 @@ export interface SnapshotStory {
   duration_seconds: number | null;
   /** Downloaded for offline use when the snapshot was taken (the boot screen still checks Cache Storage). */
   offline: boolean;
+}
+
+export interface SnapshotStory extends LibraryStory {
   /** Where the player resumes (listening-recorder.ts `resumeFrom`). */
   resume_at: number;
 }

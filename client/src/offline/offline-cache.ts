@@ -29,7 +29,7 @@ let turn: Promise<unknown> = Promise.resolve();
 
 /** Runs `task` after every earlier clear, write, listing and removal of this page. */
 function inTurn<T>(task: () => Promise<T>): Promise<T> {
-  const run = turn.then(task, task);
+  const run = turn.then(task);
   turn = run.catch(() => {});
   return run;
 }
