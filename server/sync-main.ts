@@ -8,14 +8,13 @@
  * here), SYNC_SLOT, SYNC_PUBLICATION, SYNC_DATA_DIR, SYNC_SECRET,
  * SYNC_REPLICATION_URL and SYNC_LONG_POLL_MS.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { startShapeService, type ShapeService, type ShapeServiceOptions } from '../sync/service/index.ts';
 import type { Config } from './config.ts';
 import { describeConnectError, rolePassword } from './db/bootstrap.ts';
 import { ROLES } from './db/roles.ts';
 import type { Logger } from './observability/logger.ts';
 import { isEntryPoint, runProcess } from './platform/process-runner.ts';
+import { existingInstanceSecret } from './platform/data-dir.ts';
 import { deriveSecret } from './platform/derived-secret.ts';
 import { StartupError } from './platform/startup-error.ts';
 
@@ -66,13 +65,6 @@ function databaseName(config: Config): string {
  */
 export function defaultSlotName(database: string): string {
   return `talemo_sync_${database.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
-}
-
-/** TALEMO_SECRET, or the secret file an earlier `npm start` left in the data directory (never created here). */
-function existingInstanceSecret(config: Config): string | undefined {
-  if (config.secret) return config.secret;
-  const file = path.join(config.dataDir, 'secret');
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
 }
 
 /** Starts the service as `npm run sync` runs it (port 3001 unless SYNC_PORT is set). */

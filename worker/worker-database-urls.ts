@@ -6,10 +6,10 @@
  * them (server/db/bootstrap.ts). The secret is TALEMO_SECRET, or the one the
  * server keeps in the data directory; the worker never creates one.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../server/config.ts';
 import { roleUrls, type DatabaseUrls } from '../server/db/bootstrap.ts';
+import { existingInstanceSecret } from '../server/platform/data-dir.ts';
 import { StartupError } from '../server/platform/startup-error.ts';
 
 export function workerDatabaseUrls(config: Config): DatabaseUrls {
@@ -22,11 +22,10 @@ export function workerDatabaseUrls(config: Config): DatabaseUrls {
 }
 
 function instanceSecret(config: Config): string {
-  if (config.secret) return config.secret;
-  const file = path.join(config.dataDir, 'secret');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const secret = existingInstanceSecret(config);
+  if (secret !== undefined) return secret;
   throw new StartupError(
-    `The worker needs the instance secret to reach the database, and there is neither TALEMO_SECRET nor ${file}.`,
+    `The worker needs the instance secret to reach the database, and there is neither TALEMO_SECRET nor ${path.join(config.dataDir, 'secret')}.`,
     'Set TALEMO_SECRET to the server’s, or point TALEMO_DATA_DIR at the data directory of the server’s first start.',
   );
 }

@@ -17,6 +17,7 @@ import { recordAudit, type RequestMeta } from '../audit/audit-writer.ts';
 import type { Database } from '../db/database.ts';
 import type { RevocationReason } from './session-service.ts';
 import { createSession, type NewSession, type SessionInfo, type SessionKind } from './session-store.ts';
+import { secretMatches } from './session-token.ts';
 
 const REASON: RevocationReason = 'privilege_change';
 
@@ -72,11 +73,17 @@ export async function rotateForPrivilegeChange(db: Database, viewer: Viewer, ses
  * The successor of a session replaced for a privilege change, as a token to
  * hand again to a request that presented the replaced one within the grace
  * window; undefined when the successor has since been signed out or replaced
- * (by this very request, for instance).
+ * (by this very request, for instance), or when `secret` is not its secret
+ * (it was minted under another instance secret: a process configured
+ * differently would otherwise hand out a token that does not work).
  */
 export async function successorToHandAgain(db: Database, viewer: Viewer, successor: SessionInfo, secret: string): Promise<NewSession | undefined> {
   const live = await db.transaction({ tenantId: viewer.tenantId, userId: viewer.userId }, (tx) =>
-    tx.maybeOne<{ expires_at: Date }>('SELECT expires_at FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()', [successor.id]),
+    tx.maybeOne<{ expires_at: Date; secret_hash: Uint8Array }>(
+      'SELECT expires_at, secret_hash FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()',
+      [successor.id],
+    ),
   );
-  return live ? { token: `${successor.id}.${secret}`, session: { ...successor, expiresAt: live.expires_at } } : undefined;
+  if (!live || !secretMatches(secret, live.secret_hash)) return undefined;
+  return { token: `${successor.id}.${secret}`, session: { ...successor, expiresAt: live.expires_at } };
 }

@@ -176,7 +176,7 @@ export async function revokeSession(tx: Tx, sessionId: string, reason: string): 
   return n > 0;
 }
 
-/** Revokes every live session of a user (privilege change, deactivation, password reset). */
+/** Revokes every live session of a user (deactivation, password change); a privilege change rotates instead (session-rotation.ts). */
 export async function revokeUserSessions(tx: Tx, userId: string, reason: string, exceptSessionId?: string): Promise<number> {
   return tx.execute(
     `UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL AND ($3::text IS NULL OR id <> $3)`,

@@ -95,3 +95,14 @@ export function loadOrCreateSecret(dir: DataDir, fromEnv: string | undefined): s
 export function instanceSecret(config: Config): string {
   return config.secret ?? loadOrCreateSecret(openDataDir(config.dataDir), undefined);
 }
+
+/**
+ * The instance secret for a process that runs beside the platform (`npm run
+ * sync`, `npm run worker`): TALEMO_SECRET, or the secret file an earlier
+ * `npm start` left in the data directory. Never created here.
+ */
+export function existingInstanceSecret(config: Config): string | undefined {
+  if (config.secret) return config.secret;
+  const file = path.join(config.dataDir, 'secret');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
+}

@@ -291,6 +291,17 @@ describe('rotation under concurrency and alongside other session changes', () =>
     expect(late.rotatedToken).toBeNull();
   });
 
+  it('does not hand again a token this server cannot vouch for (the successor was minted under another instance secret)', async () => {
+    const member = await h.addMember(family, 'parentCreator');
+    await moveMember(member.userId, family.profileIds.kidsListenOnly);
+    const lost = (await me({ token: member.token })).rotatedToken!;
+    // As if another process, with another TALEMO_SECRET, had minted it.
+    await h.admin.query(`UPDATE sessions SET secret_hash = sha256('minted elsewhere'::bytea) WHERE id = $1`, [idOf(lost)]);
+    const again = await me({ token: member.token });
+    expect(again.status).toBe(200);
+    expect(again.rotatedToken).toBeNull();
+  });
+
   it('rotates nothing for a request whose client hung up before the answer; the next request rotates', async () => {
     const member = await h.addMember(family, 'parentCreator');
     await moveMember(member.userId, family.profileIds.kidsListenOnly);
