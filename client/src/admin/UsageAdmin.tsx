@@ -11,7 +11,6 @@ import { ApiError, apiFetch } from '../app/api.ts';
 import { useMe } from '../app/session.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages-en.ts';
-import { refusalText } from '../i18n/server-messages.ts';
 import { usePolicies } from '../policies/use-policies.ts';
 import { Badge, ErrorState, formatBytes, Notice, Spinner } from '../ui/basics.tsx';
 
@@ -92,7 +91,7 @@ function PlanCard() {
       {tenant === 'loading' ? (
         <Spinner />
       ) : tenant instanceof Error ? (
-        <ErrorState error={refusalText(tenant, t, locale)} onRetry={reload} />
+        <ErrorState error={tenant} onRetry={reload} />
       ) : (
         <>
           <p className="plan-name">{t('admin.currentPlan', { plan: planName(known!.plan) })}</p>
@@ -163,7 +162,7 @@ function UsageCard() {
           {t('common.needsConnection')}
         </Notice>
       ) : data instanceof Error ? (
-        <ErrorState error={refusalText(data, t, locale)} onRetry={reload} />
+        <ErrorState error={data} onRetry={reload} />
       ) : (
         <>
           <Meter

@@ -1,6 +1,7 @@
 /** Small building blocks shared by every screen. */
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
-import { useT } from '../i18n/i18n.tsx';
+import { useI18n, useT } from '../i18n/i18n.tsx';
+import { refusalText } from '../i18n/server-messages.ts';
 import { Icon, type IconName } from './icons.tsx';
 
 type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
@@ -44,12 +45,13 @@ export function EmptyState({ icon = 'book', title, children }: { icon?: IconName
   );
 }
 
-export function ErrorState({ error, onRetry }: { error: Error | string; onRetry?: () => void }) {
-  const t = useT();
+/** A failure in the viewer's language: a server refusal is translated (refusalText), anything else shown as it is. */
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t, locale } = useI18n();
   return (
     <div className="notice notice-error" role="alert">
       <Icon name="alert" size={20} />
-      <span>{t('empty.error', { message: typeof error === 'string' ? error : error.message })}</span>
+      <span>{t('empty.error', { message: refusalText(error, t, locale) })}</span>
       {onRetry && (
         <Button variant="secondary" onClick={onRetry}>
           {t('common.retry')}
